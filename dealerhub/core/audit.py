@@ -1,0 +1,50 @@
+"""Reading the audit trail (django-pghistory events) for a record's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from pghistory.models import Events
+
+HIDDEN_FIELDS = {"password", "path", "depth", "updated_at", "created_at"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    action: str
+    changes: list[tuple[str, object, object]]
+
+
+def history_for(obj, *, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed the record, when, and each field's old and new value, newest first."""
+    events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    user_ids = {(event.pgh_context or {}).get("user") for event in events if event.pgh_context} - {
+        None
+    }
+    names = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
+    labels = {field.name: str(field.verbose_name) for field in obj._meta.fields}
+    labels.update({field.attname: str(field.verbose_name) for field in obj._meta.fields})
+    entries = []
+    for event in events:
+        context = event.pgh_context or {}
+        diff = event.pgh_diff or {}
+        changes = [
+            (labels.get(name, name), values[0], values[1])
+            for name, values in sorted(diff.items())
+            if name not in HIDDEN_FIELDS
+        ]
+        if event.pgh_label == "update" and not changes:
+            continue
+        entries.append(
+            HistoryEntry(
+                when=event.pgh_created_at,
+                who=names.get(context.get("user"), "—" if not context.get("user") else "?"),
+                action=event.pgh_label,
+                changes=changes,
+            )
+        )
+    return entries

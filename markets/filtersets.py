@@ -1,0 +1,64 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CityTier, MarketStatus, TerritoryLevel
+from .models import Market, Territory
+
+
+class TerritoryFilterSet(django_filters.FilterSet):
+    """Shared by the territory list page and GET /api/v1/territories/."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    level = django_filters.ChoiceFilter(choices=TerritoryLevel.choices, label=_("Level"))
+    tier = django_filters.ChoiceFilter(choices=CityTier.choices, label=_("City tier"))
+    parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent code"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
+
+    class Meta:
+        model = Territory
+        fields = ["q", "level", "tier", "parent", "within", "updated_since"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+    def filter_within(self, queryset, name, value):
+        node = Territory.objects.filter(code=value).only("path").first()
+        if node is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=node.path)
+
+
+class MarketFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=MarketStatus.choices, label=_("Status"))
+    level = django_filters.ChoiceFilter(
+        field_name="territory__level",
+        choices=[
+            (TerritoryLevel.CITY, TerritoryLevel.CITY.label),
+            (TerritoryLevel.COUNTY, TerritoryLevel.COUNTY.label),
+        ],
+        label=_("Level"),
+    )
+    within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    )
+
+    class Meta:
+        model = Market
+        fields = ["q", "status", "level", "within", "updated_since"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(territory__name__icontains=value) | Q(territory__code__startswith=value)
+        )
+
+    def filter_within(self, queryset, name, value):
+        node = Territory.objects.filter(code=value).only("path").first()
+        if node is None:
+            return queryset.none()
+        return queryset.filter(territory__path__startswith=node.path)

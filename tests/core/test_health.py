@@ -1,0 +1,41 @@
+import pytest
+
+from dealerhub.core import health
+
+
+@pytest.mark.worker
+def test_healthz_is_200_when_database_redis_and_worker_are_up(client, celery_worker_thread):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_healthz_is_503_without_a_worker(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["celery"]["ok"] is False
+
+
+def test_healthz_reports_redis_down(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+    body = client.get("/healthz").json()
+
+    assert body["checks"]["redis"] == {"ok": False, "detail": "ConnectionError"}
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_database_check_reports_failure(monkeypatch):
+    class Broken:
+        def cursor(self):
+            raise RuntimeError("down")
+
+    monkeypatch.setattr(health, "connection", Broken())
+
+    assert health.check_database() == (False, "RuntimeError")
+
+
+def test_healthz_needs_no_login(client, db):
+    assert client.get("/healthz").status_code in (200, 503)
