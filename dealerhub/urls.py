@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from dealerhub.core import views as core_views
@@ -7,7 +9,18 @@ from dealerhub.core import views as core_views
 api_v1 = [
     path("", include("markets.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        # Redoc injects its own styles and renders in a worker; allow just that here.
+        csp_override(
+            {
+                **settings.SECURE_CSP,
+                "style-src": ["'self'", "'unsafe-inline'"],
+                "worker-src": ["'self'", "blob:"],
+            }
+        )(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [

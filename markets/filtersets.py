@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,9 +10,17 @@ from .models import Market, Territory
 class TerritoryFilterSet(django_filters.FilterSet):
     """Shared by the territory list page and GET /api/v1/territories/."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    level = django_filters.ChoiceFilter(choices=TerritoryLevel.choices, label=_("Level"))
-    tier = django_filters.ChoiceFilter(choices=CityTier.choices, label=_("City tier"))
+    api_only_filters = ("updated_since", "parent", "within")
+
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), widget=forms.TextInput(attrs={"type": "search"})
+    )
+    level = django_filters.ChoiceFilter(
+        choices=TerritoryLevel.choices, label=_("Level"), empty_label=_("All")
+    )
+    tier = django_filters.ChoiceFilter(
+        choices=CityTier.choices, label=_("City tier"), empty_label=_("All")
+    )
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent code"))
     within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
     updated_since = django_filters.IsoDateTimeFilter(
@@ -33,8 +42,14 @@ class TerritoryFilterSet(django_filters.FilterSet):
 
 
 class MarketFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=MarketStatus.choices, label=_("Status"))
+    api_only_filters = ("updated_since", "within")
+
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), widget=forms.TextInput(attrs={"type": "search"})
+    )
+    status = django_filters.ChoiceFilter(
+        choices=MarketStatus.choices, label=_("Status"), empty_label=_("All")
+    )
     level = django_filters.ChoiceFilter(
         field_name="territory__level",
         choices=[
@@ -42,6 +57,7 @@ class MarketFilterSet(django_filters.FilterSet):
             (TerritoryLevel.COUNTY, TerritoryLevel.COUNTY.label),
         ],
         label=_("Level"),
+        empty_label=_("All"),
     )
     within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
     updated_since = django_filters.IsoDateTimeFilter(

@@ -8,4 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // Filters are folded away on phones and always open on wider screens.
+  if (window.matchMedia("(min-width: 768px)").matches) {
+    document.querySelectorAll("details[data-filters]").forEach((box) => { box.open = true; });
+  }
 });

@@ -19,7 +19,9 @@ PRODUCTION_ENV = {
 
 
 def run_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Only what the test names: nothing leaks in from the test run (e.g. browser-test flags).
+    leaked = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    clean = {k: v for k, v in os.environ.items() if k not in leaked}
     return subprocess.run(
         [sys.executable, "-c", code],
         env=clean | env,

@@ -80,6 +80,7 @@ def test_stale_edit_is_refused_and_keeps_newer_data(client, world, manager):
             "rep": "",
             "version": stale_version,
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 200

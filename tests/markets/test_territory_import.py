@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from markets.models import Territory
 from markets.services import refresh_territory_counts, territories_import
@@ -78,7 +79,8 @@ def test_bad_file_imports_nothing(db):
 
 
 def test_missing_columns_are_reported_on_the_header_row(db):
-    report = territories_import(text="code,name\n440000,广东省\n")
+    with translation.override("en"):
+        report = territories_import(text="code,name\n440000,广东省\n")
 
     assert report.errors == [(1, "Missing columns: parent_code, level.")]
 
