@@ -26,6 +26,7 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
     path("accounts/", include("accounts.urls")),
     path("markets/", include("markets.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

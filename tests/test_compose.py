@@ -232,9 +232,9 @@ def test_web_publishes_the_port_gunicorn_binds():
     assert services()["web"]["ports"] == [f"{port}:{port}"]
 
 
-def test_web_healthcheck_probes_healthz_on_the_bound_port():
+def test_web_healthcheck_probes_livez_on_the_bound_port():
     port = option(command("web"), "--bind").rsplit(":", 1)[1]
-    assert f"'http://localhost:{port}/healthz'" in services()["web"]["healthcheck"]["test"][-1]
+    assert f"'http://localhost:{port}/livez'" in services()["web"]["healthcheck"]["test"][-1]
 
 
 def test_web_command_matches_the_image_default_cmd():

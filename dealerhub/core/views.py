@@ -4,7 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from .health import run_checks
+from .health import check_database, run_checks
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
@@ -32,6 +32,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["summary"] = dashboard_summary(user=self.request.user)
         return context
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """Liveness for the web container: this process answers and reaches the database.
+
+    Unlike /healthz it does not depend on Redis or a worker, so a broker outage
+    does not get healthy web processes restarted.
+    """
+    ok, detail = check_database()
+    return JsonResponse(
+        {"status": "ok" if ok else "down", "database": detail}, status=200 if ok else 503
+    )
 
 
 @never_cache

@@ -39,3 +39,11 @@ def test_database_check_reports_failure(monkeypatch):
 
 def test_healthz_needs_no_login(client, db):
     assert client.get("/healthz").status_code in (200, 503)
+
+
+def test_livez_needs_only_the_database(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+    response = client.get("/livez")
+
+    assert response.status_code == 200
