@@ -8,6 +8,8 @@ from dealerhub.core import views as core_views
 
 api_v1 = [
     path("", include("markets.api.urls")),
+    path("", include("dealers.api.urls")),
+    path("", include("keyaccounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
     path(
         "docs/",
@@ -29,6 +31,8 @@ urlpatterns = [
     path("livez", core_views.livez, name="livez"),
     path("accounts/", include("accounts.urls")),
     path("markets/", include("markets.urls")),
+    path("dealers/", include("dealers.urls")),
+    path("key-accounts/", include("keyaccounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

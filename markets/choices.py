@@ -31,3 +31,30 @@ class MarketStatus(models.TextChoices):
     DEVELOPED = "developed", _("Developed")
     STABLE = "stable", _("Stable")
     PAUSED = "paused", _("Paused")
+
+
+class Channel(models.TextChoices):
+    """Sales channels a market plan, a dealer contract and an outlet refer to."""
+
+    KA = "ka", _("KA (modern trade)")
+    TRADITIONAL = "traditional", _("Traditional trade / wholesale")
+    CATERING = "catering", _("Catering")
+    CANTEEN = "canteen", _("Canteens and group buying")
+    RETAIL = "retail", _("Retail stores")
+
+
+class OutletKind(models.TextChoices):
+    KA_STORE = "ka_store", _("KA store")
+    WHOLESALE = "wholesale", _("Wholesale trader")
+    CATERING = "catering", _("Catering outlet")
+    CANTEEN = "canteen", _("Canteen")
+    SMALL_STORE = "small_store", _("Small store")
+
+
+OUTLET_KIND_CHANNEL = {
+    OutletKind.KA_STORE: Channel.KA,
+    OutletKind.WHOLESALE: Channel.TRADITIONAL,
+    OutletKind.CATERING: Channel.CATERING,
+    OutletKind.CANTEEN: Channel.CANTEEN,
+    OutletKind.SMALL_STORE: Channel.RETAIL,
+}

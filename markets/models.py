@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CityTier, MarketStatus, TerritoryLevel
-from .querysets import MarketQuerySet, TerritoryQuerySet
+from .choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
+from .querysets import MarketQuerySet, OutletQuerySet, TerritoryQuerySet
 
 PATH_SEPARATOR = "/"
 
@@ -126,3 +126,39 @@ class Market(models.Model):
 
     def __str__(self) -> str:
         return self.territory.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Outlet(models.Model):
+    """One store or point of sale (KA store, wholesale trader, catering, canteen, small store)."""
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.PROTECT, related_name="outlets"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OutletKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    external_code = models.CharField(
+        _("external code"), max_length=64, unique=True, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = OutletQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+        ordering = ["territory__path", "name"]
+        indexes = [models.Index(fields=["territory", "kind"], name="outlet_territory_kind")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,3 +11,7 @@ class TerritoryQuerySet(ScopedQuerySet):
 
 class MarketQuerySet(ScopedQuerySet):
     territory_field = "territory"
+
+
+class OutletQuerySet(ScopedQuerySet):
+    territory_field = "territory"

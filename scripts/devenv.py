@@ -271,6 +271,7 @@ def cmd_test(argv: list[str]) -> int:
         ensure_browser(env)
         steps = [
             ("lint", [PYTHON, "-m", "ruff", "check", "."]),
+            ("format", [PYTHON, "-m", "ruff", "format", "--check", "."]),
             ("compile translations", [PYTHON, "manage.py", "compiletranslations"]),
             ("django checks", [PYTHON, "manage.py", "check", "--fail-level", "WARNING"]),
             (

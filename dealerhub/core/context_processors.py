@@ -1,29 +1,44 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+# Main navigation: (label, url name, who sees it). Entries whose URL is not
+# installed yet are left out, so an app adds its page by naming it here.
+NAV = [
+    (_("Home"), "home", "all"),
+    (_("Markets"), "markets:market_list", "all"),
+    (_("Dealers"), "dealers:candidate_list", "all"),
+    (_("Key accounts"), "keyaccounts:account_list", "all"),
+    (_("KA matrix"), "keyaccounts:matrix", "managers"),
+    (_("Territories"), "markets:territory_list", "all"),
+    (_("API docs"), "api-docs", "managers"),
+    (_("Admin"), "admin:index", "staff"),
+]
+
+
+def _visible(user, audience: str) -> bool:
+    if audience == "managers":
+        return user.is_hq or user.is_manager
+    if audience == "staff":
+        return user.is_staff
+    return True
 
 
 def navigation(request):
-    """Main navigation, by role: reps get their markets, managers and HQ get more."""
+    """Main navigation by role: reps get their field pages, managers and HQ get more."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        (_("Home"), reverse("home")),
-        (_("Markets"), reverse("markets:market_list")),
-        (_("Territories"), reverse("markets:territory_list")),
-    ]
-    if user.is_hq or user.is_manager:
-        items.append((_("API docs"), reverse("api-docs")))
-    if user.is_staff:
-        items.append((_("Admin"), reverse("admin:index")))
-    current = request.path
-    return {
-        "nav_items": [
-            {
-                "label": label,
-                "url": url,
-                "active": url != "/" and current.startswith(url) or url == current,
-            }
-            for label, url in items
-        ]
-    }
+    items = []
+    for label, name, audience in NAV:
+        if not _visible(user, audience):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": False})
+    # The longest URL that prefixes the current path is the active section.
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
+    return {"nav_items": items}

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "markets",
     "dealers",
+    "keyaccounts",
     "promotions",
 ]
 
