@@ -241,34 +241,40 @@ def cmd_run(argv: list[str]) -> int:
     return exit_code
 
 
-def ensure_browser(env: dict[str, str]) -> None:
-    """Browser tests drive Debian's Chromium; install it where we can (root + apt)."""
-    if env.get("CHROMIUM_PATH") or shutil.which("chromium"):
+def _has_cjk_font() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    listing = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(listing.stdout.strip())
+
+
+def ensure_system_packages(env: dict[str, str]) -> None:
+    """Browser tests drive Debian's Chromium and PDFs need a CJK font; install them where
+    we can (root + apt, as on CI). Elsewhere the tests that need them say what is missing."""
+    missing = []
+    if not (env.get("CHROMIUM_PATH") or shutil.which("chromium")):
+        missing.append("chromium")
+    if not _has_cjk_font():
+        missing.append("fonts-noto-cjk")
+    if not missing or not shutil.which("apt-get") or not hasattr(os, "geteuid"):
         return
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Chromium for the browser tests (apt-get)")
-        apt_env = env | {"DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=apt_env, check=False)  # noqa: S607
-        subprocess.run(  # noqa: S607
-            [
-                "apt-get",
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "chromium",
-                "fonts-noto-cjk",
-            ],
-            env=apt_env,
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
+    if os.geteuid() != 0:
+        return
+    say(f"Installing {', '.join(missing)} (apt-get)")
+    apt_env = env | {"DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], env=apt_env, check=False)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+        env=apt_env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def cmd_test(argv: list[str]) -> int:
     with Services(persistent_redis=False) as services:
         env = services.env | {"DJANGO_SETTINGS_MODULE": "dealerhub.settings.test"}
-        ensure_browser(env)
+        ensure_system_packages(env)
         steps = [
             ("lint", [PYTHON, "-m", "ruff", "check", "."]),
             ("format", [PYTHON, "-m", "ruff", "format", "--check", "."]),

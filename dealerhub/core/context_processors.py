@@ -11,6 +11,7 @@ NAV = [
     (_("KA matrix"), "keyaccounts:matrix", "managers"),
     (_("Territories"), "markets:territory_list", "all"),
     (_("API docs"), "api-docs", "managers"),
+    (_("ERP clients"), "integrations:client_list", "hq"),
     (_("Admin"), "admin:index", "staff"),
 ]
 
@@ -18,6 +19,8 @@ NAV = [
 def _visible(user, audience: str) -> bool:
     if audience == "managers":
         return user.is_hq or user.is_manager
+    if audience == "hq":
+        return user.is_hq
     if audience == "staff":
         return user.is_staff
     return True

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dealers",
     "keyaccounts",
     "promotions",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-territory-counts": {
         "task": "markets.tasks.refresh_territory_counts",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "purge-idempotency-keys": {
+        "task": "integrations.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=17),
     },
 }
 

@@ -1,0 +1,38 @@
+import django_filters
+from rest_framework import mixins, viewsets
+from rest_framework.pagination import CursorPagination
+
+from dealerhub.core.api.viewsets import ScopedViewSetMixin
+
+from ..models import RESOURCE_NAMES, Tombstone
+from .serializers import TombstoneSerializer
+
+
+class ChangesFilterSet(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(field_name="deleted_at", lookup_expr="gte")
+    resource = django_filters.ChoiceFilter(choices=[(name, name) for name in RESOURCE_NAMES])
+
+    class Meta:
+        model = Tombstone
+        fields = ["since", "resource"]
+
+
+class ChangesPagination(CursorPagination):
+    ordering = ("deleted_at", "id")
+    page_size = 500
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class ChangesViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Deletions (tombstones) of synced records in the caller's scope, oldest first.
+
+    Pull it with `since` and follow `next`: together with each resource's
+    `updated_since` list this gives a complete incremental sync.
+    """
+
+    sync_resource = "changes"
+    serializer_class = TombstoneSerializer
+    filterset_class = ChangesFilterSet
+    pagination_class = ChangesPagination
+    queryset = Tombstone.objects.all()

@@ -1,0 +1,110 @@
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from integrations.models import AdminNotice, WebhookDelivery, WebhookSubscription
+from integrations.services import webhook_publish
+from integrations.tasks import MAX_ATTEMPTS, backoff_seconds, deliver_webhook
+
+
+@pytest.fixture
+def subscription(make_client, receiver):
+    erp, _raw = make_client()
+    return WebhookSubscription.objects.create(client=erp, event="dealer.signed", url=receiver.url)
+
+
+def publish(path="440000/440300/"):
+    return webhook_publish(event="dealer.signed", data={"dealer": "D-1"}, territory_path=path)
+
+
+def test_publish_creates_one_delivery_per_subscription(
+    subscription, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        ids = publish()
+
+    assert WebhookDelivery.objects.get(pk=ids[0]).subscription == subscription
+    assert len(callbacks) == 1
+
+
+def test_publish_skips_clients_outside_the_territory(make_client, receiver, world):
+    erp, _raw = make_client(name="湖南 ERP", territories=[world.hunan])
+    WebhookSubscription.objects.create(client=erp, event="dealer.signed", url=receiver.url)
+
+    assert publish(world.shenzhen.path) == []
+
+
+def test_delivery_is_signed_with_hmac_sha256(subscription, receiver):
+    (delivery_id,) = publish()
+
+    deliver_webhook.apply(args=[delivery_id])
+
+    headers, body = receiver.received[0]
+    expected = hmac.new(subscription.secret.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["X-DealerHub-Signature"] == f"sha256={expected}"
+    assert json.loads(body)["data"] == {"dealer": "D-1"}
+    assert WebhookDelivery.objects.get(pk=delivery_id).status == "succeeded"
+
+
+def test_failing_receiver_is_retried_then_given_up_with_every_attempt_logged(
+    subscription, receiver
+):
+    receiver.status = 500
+    (delivery_id,) = publish()
+
+    deliver_webhook.apply(args=[delivery_id])  # eager: retries run inline
+
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (delivery.status, delivery.attempts) == ("gave_up", MAX_ATTEMPTS)
+    assert set(delivery.log.values_list("status_code", flat=True)) == {500}
+    assert len(receiver.received) == MAX_ATTEMPTS
+
+
+def test_backoff_is_exponential_and_capped():
+    assert [backoff_seconds(n) for n in range(4)] == [60, 120, 240, 480]
+    assert backoff_seconds(20) == 6 * 3600
+
+
+def test_delivered_event_is_not_sent_twice(subscription, receiver):
+    (delivery_id,) = publish()
+    deliver_webhook.apply(args=[delivery_id])
+
+    deliver_webhook.apply(args=[delivery_id])
+
+    assert len(receiver.received) == 1
+
+
+def test_receiver_failing_three_days_is_paused_and_admin_told(subscription, receiver):
+    receiver.status = 503
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(
+        failing_since=timezone.now() - timedelta(days=3, minutes=1)
+    )
+    (delivery_id,) = publish()
+
+    deliver_webhook.apply(args=[delivery_id])
+
+    subscription.refresh_from_db()
+    assert subscription.paused_at is not None
+    assert AdminNotice.objects.filter(message__contains=receiver.url).count() == 1
+
+
+def test_success_clears_the_failure_streak(subscription, receiver):
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(
+        failing_since=timezone.now() - timedelta(days=1)
+    )
+    (delivery_id,) = publish()
+
+    deliver_webhook.apply(args=[delivery_id])
+
+    subscription.refresh_from_db()
+    assert subscription.failing_since is None
+
+
+def test_paused_subscription_gets_no_new_deliveries(subscription):
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(paused_at=timezone.now())
+
+    assert publish() == []
