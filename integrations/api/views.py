@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import mixins, viewsets
-from rest_framework.pagination import CursorPagination
 
+from dealerhub.core.api.pagination import SyncCursorPagination
 from dealerhub.core.api.viewsets import ScopedViewSetMixin
 
 from ..models import RESOURCE_NAMES, Tombstone
@@ -17,11 +17,11 @@ class ChangesFilterSet(django_filters.FilterSet):
         fields = ["since", "resource"]
 
 
-class ChangesPagination(CursorPagination):
-    ordering = ("deleted_at", "id")
+class ChangesPagination(SyncCursorPagination):
     page_size = 500
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+
+    def _fields(self, queryset) -> tuple[str, str]:
+        return "deleted_at", "id"
 
 
 class ChangesViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
