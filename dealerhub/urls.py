@@ -42,3 +42,6 @@ urlpatterns = [
 
 admin.site.site_header = "DealerHub"
 admin.site.site_title = "DealerHub"
+
+handler404 = "dealerhub.core.views.page_not_found"
+handler500 = "dealerhub.core.views.server_error"

@@ -1,5 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -56,3 +58,26 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def _api_problem(request, status: int, title: str, code: str):
+    response = JsonResponse(
+        {"type": "about:blank", "status": status, "title": title, "code": code, "detail": title},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+def page_not_found(request, exception=None):
+    """API paths get the API's error format; pages get the normal 404 page."""
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 404, _("Not found."), "not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 500, _("A server error occurred."), "server_error")
+    return defaults.server_error(request)

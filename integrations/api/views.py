@@ -3,13 +3,14 @@ from rest_framework import mixins, viewsets
 
 from dealerhub.core.api.pagination import SyncCursorPagination
 from dealerhub.core.api.viewsets import ScopedViewSetMixin
+from dealerhub.core.filters import SinceFilter
 
 from ..models import RESOURCE_NAMES, Tombstone
 from .serializers import TombstoneSerializer
 
 
 class ChangesFilterSet(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="deleted_at", lookup_expr="gte")
+    since = SinceFilter(field_name="deleted_at")
     resource = django_filters.ChoiceFilter(choices=[(name, name) for name in RESOURCE_NAMES])
 
     class Meta:

@@ -47,3 +47,15 @@ def test_livez_needs_only_the_database(client, db, settings):
     response = client.get("/livez")
 
     assert response.status_code == 200
+
+
+def test_unknown_api_url_answers_in_the_api_error_format(client, db):
+    response = client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_unknown_page_is_a_normal_404(client, db):
+    assert client.get("/no-such-page/").status_code == 404

@@ -1,0 +1,25 @@
+from datetime import UTC
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 lower bound, normalised to UTC before it reaches PostgreSQL.
+
+    Any offset a client sends is accepted (PostgreSQL itself refuses offsets beyond
+    ±15:59); dates outside what can be represented are a clear 400.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except (OverflowError, ValueError) as exc:
+                raise ValidationError({self.field_name: [_("Date out of range.")]}) from exc
+        return super().filter(qs, value)
