@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    "dealerhub.core.middleware.PrivatePagesMiddleware",
     # Axes must come last so that it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
 ]
@@ -183,11 +184,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers unacknowledged messages after this many seconds; longer than the hard limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "dealerhub"
+# Fail fast when the broker is down: the job goes to the outbox (dealerhub.core.jobs)
+# instead of holding the user's request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 # Schedules live in code (not django-celery-beat) so Django can follow its releases.
 CELERY_BEAT_SCHEDULE = {
     "refresh-territory-counts": {
         "task": "markets.tasks.refresh_territory_counts",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "flush-outbox": {
+        "task": "dealerhub.core.tasks.flush_outbox",
+        "schedule": 60.0,
     },
     "purge-idempotency-keys": {
         "task": "integrations.tasks.purge_idempotency_keys",

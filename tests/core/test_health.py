@@ -59,3 +59,19 @@ def test_unknown_api_url_answers_in_the_api_error_format(client, db):
 
 def test_unknown_page_is_a_normal_404(client, db):
     assert client.get("/no-such-page/").status_code == 404
+
+
+def test_signed_in_pages_are_not_cached(client, hq_admin):
+    client.force_login(hq_admin)
+
+    response = client.get("/markets/")
+
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_security_headers_are_set(client, db):
+    response = client.get("/accounts/login/")
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
