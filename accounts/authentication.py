@@ -27,10 +27,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         now = timezone.now()
-        # Conditional update: concurrent requests write the timestamp at most once a minute.
-        ApiToken.objects.filter(pk=token.pk).exclude(
-            last_used_at__gt=now - LAST_USED_RESOLUTION
-        ).update(last_used_at=now)
+        if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+            # Conditional update: concurrent requests write the timestamp once a minute,
+            # and most requests cost no write at all.
+            ApiToken.objects.filter(pk=token.pk).exclude(
+                last_used_at__gt=now - LAST_USED_RESOLUTION
+            ).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

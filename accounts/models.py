@@ -129,4 +129,10 @@ class ApiToken(models.Model):
 
     @classmethod
     def find(cls, raw: str) -> "ApiToken | None":
-        return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        # One query for the token, its user and (for ERP clients) the client's scopes.
+        return (
+            cls.objects.usable()
+            .select_related("user", "user__api_client")
+            .filter(key_hash=_hash_token(raw))
+            .first()
+        )

@@ -62,3 +62,14 @@ def test_requests_are_logged_with_the_client_name(make_client, bearer, caplog):
         bearer(raw).get("/api/v1/changes/")
 
     assert "client=金蝶 K3" in caplog.text
+
+
+def test_token_request_costs_two_queries_for_a_client_with_all_territories(
+    make_client, bearer, django_assert_max_num_queries
+):
+    _erp, raw = make_client()
+    api = bearer(raw)
+    api.get("/api/v1/changes/")  # first use records last_used_at
+
+    with django_assert_max_num_queries(2):
+        api.get("/api/v1/changes/")
