@@ -1,1 +1,36 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from .views import AssessmentView, KeyAccountViewSet, MatrixView
+
+CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
+ACCOUNT_ACTIONS = {"get": "retrieve", "put": "update"}
+
+
+class _SlashAccountViewSet(KeyAccountViewSet):
+    schema = None  # the same endpoint with a trailing slash; documented once
+
+
+class _SlashAssessmentView(AssessmentView):
+    schema = None
+
+
+urlpatterns = [
+    path("key-accounts/", KeyAccountViewSet.as_view({"get": "list"}), name="key-account-list"),
+    re_path(
+        rf"^key-accounts/{CODE}$",
+        KeyAccountViewSet.as_view(ACCOUNT_ACTIONS),
+        name="key-account-detail",
+    ),
+    re_path(rf"^key-accounts/{CODE}/$", _SlashAccountViewSet.as_view(ACCOUNT_ACTIONS)),
+    re_path(
+        rf"^key-accounts/{CODE}/assessments/(?P<year>[0-9]{{4}})$",
+        AssessmentView.as_view(),
+        name="key-account-assessment",
+    ),
+    re_path(
+        rf"^key-accounts/{CODE}/assessments/(?P<year>[0-9]{{4}})/$",
+        _SlashAssessmentView.as_view(),
+    ),
+    path("ka-matrix", MatrixView.as_view(), name="ka-matrix"),
+    path("ka-matrix/", MatrixView.as_view(schema=None)),
+]

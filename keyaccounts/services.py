@@ -1,0 +1,434 @@
+"""Writes for key accounts, assessments and scorecard templates. Views, API, admin,
+tasks and the demo command all call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from markets.models import Territory
+
+from . import scoring
+from .choices import JobStatus
+from .models import (
+    AccountYear,
+    Assessment,
+    CompetitorComparison,
+    Contact,
+    KeyAccount,
+    OutletCard,
+    RecomputeJob,
+    ScorecardTemplate,
+    SkuListing,
+    TemplateCriterion,
+    TradeTerms,
+)
+
+RECOMPUTE_BATCH = 2000
+
+ACCOUNT_PROFILE_FIELDS = (
+    "name",
+    "format",
+    "address",
+    "phone",
+    "group_structure",
+    "main_markets",
+    "purchasing_policy",
+    "distribution_mode",
+    "distribution_policy",
+    "display_policy",
+    "pop_policy",
+    "promotion_policy",
+    "price_policy",
+    "positioning",
+    "competitor_1",
+    "competitor_2",
+)
+
+MEASURE_FIELDS = (
+    "annual_turnover",
+    "growth_rate",
+    "dso_days",
+    "merchandising_share",
+    "activity_share",
+    "skus_carried",
+    "buyer_relationship",
+    "profitability",
+    "market_share",
+    "product_distribution",
+    "inventory_days",
+)
+POINT_FIELDS = (
+    "our_merchandising_points",
+    "total_merchandising_points",
+    "our_activity_points",
+    "total_activity_points",
+    "our_skus_in_category",
+    "total_skus_in_category",
+)
+
+
+class StaleEditError(ValidationError):
+    """The record changed since the user opened it; their edit was not applied."""
+
+
+# --- Templates --------------------------------------------------------------------------
+
+
+def _criteria_errors(criteria: Iterable[scoring.Criterion]) -> dict[str, str]:
+    problems = scoring.validate_criteria(criteria)
+    messages = {}
+    for key, _message in problems.items():
+        if key in scoring.AXES:
+            total = sum(c.weight for c in criteria if c.axis == key)
+            messages[key] = _(
+                "The weights of this axis sum to %(total)s; they must sum to 100."
+            ) % {"total": total}
+        else:
+            messages[key] = _("%(measure)s needs a positive weight and four ascending edges.") % {
+                "measure": key
+            }
+    return messages
+
+
+@transaction.atomic
+def template_create(
+    *,
+    name: str,
+    criteria: list[scoring.Criterion],
+    threshold_attractiveness: Decimal = scoring.DEFAULT_THRESHOLD,
+    threshold_supportiveness: Decimal = scoring.DEFAULT_THRESHOLD,
+    notes: str = "",
+    make_default: bool = False,
+) -> ScorecardTemplate:
+    """A new template version; refused unless each axis's weights sum to 100."""
+    errors = _criteria_errors(criteria)
+    if errors:
+        raise ValidationError(errors)
+    # Serialise version numbering on the table's rows (the unique constraint backs it up).
+    list(ScorecardTemplate.objects.select_for_update().values_list("id", flat=True))
+    version = (ScorecardTemplate.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    template = ScorecardTemplate(
+        name=name,
+        version=version,
+        threshold_attractiveness=threshold_attractiveness,
+        threshold_supportiveness=threshold_supportiveness,
+        notes=notes,
+    )
+    template.full_clean()
+    template.save()
+    TemplateCriterion.objects.bulk_create(
+        [
+            TemplateCriterion(
+                template=template,
+                axis=c.axis,
+                measure=c.measure,
+                weight=c.weight,
+                kind=c.kind,
+                position=position,
+                **dict(zip(("edge_1", "edge_2", "edge_3", "edge_4"), c.edges, strict=False)),
+            )
+            for position, c in enumerate(criteria)
+        ]
+    )
+    if make_default:
+        template_make_default(template_id=template.pk)
+    return template
+
+
+@transaction.atomic
+def template_make_default(*, template_id: int, user=None) -> RecomputeJob:
+    """Make a template version the default and queue the recompute of every assessment."""
+    template = ScorecardTemplate.objects.select_for_update().get(pk=template_id)
+    errors = _criteria_errors(template.as_criteria())
+    if errors:
+        raise ValidationError(errors)
+    ScorecardTemplate.objects.filter(is_default=True).exclude(pk=template.pk).update(
+        is_default=False
+    )
+    if not template.is_default:
+        template.is_default = True
+        template.save(update_fields=["is_default", "updated_at"])
+    return recompute_request(template_id=template.pk, user=user)
+
+
+def default_template() -> ScorecardTemplate:
+    """The current default template; the spec's tables (version 1) if none exists yet."""
+    template = ScorecardTemplate.objects.filter(is_default=True).first()
+    if template is not None:
+        return template
+    with transaction.atomic():
+        template = ScorecardTemplate.objects.select_for_update().filter(is_default=True).first()
+        if template is None:
+            template = template_create(
+                name=_("KA portfolio (default)"), criteria=list(scoring.DEFAULT_CRITERIA)
+            )
+            ScorecardTemplate.objects.filter(pk=template.pk).update(is_default=True)
+            template.is_default = True
+    return template
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_upsert(
+    *, external_code: str, data: Mapping[str, object], territory: Territory | None = None
+) -> tuple[KeyAccount, bool]:
+    """Create or update an account by its external code (the ERP's key)."""
+    account = KeyAccount.objects.select_for_update().filter(external_code=external_code).first()
+    created = account is None
+    if created:
+        if territory is None:
+            raise ValidationError({"territory": _("A new key account needs its home territory.")})
+        account = KeyAccount(external_code=external_code)
+    if territory is not None:
+        account.territory = territory
+    for name in ACCOUNT_PROFILE_FIELDS:
+        if name in data:
+            setattr(account, name, data[name] if data[name] is not None else "")
+    account.full_clean()
+    account.save()
+    return account, created
+
+
+@transaction.atomic
+def account_update_profile(
+    *, account_id: int, expected_updated_at, data: Mapping[str, object]
+) -> KeyAccount:
+    """Update the profile from the edit form, refusing to overwrite a newer edit."""
+    account = KeyAccount.objects.select_for_update().get(pk=account_id)
+    if expected_updated_at is not None and account.updated_at != expected_updated_at:
+        raise StaleEditError(
+            _(
+                "Someone else changed this account after you opened it. "
+                "Reload the page to see their changes, then edit again."
+            )
+        )
+    for name in (*ACCOUNT_PROFILE_FIELDS, "rep"):
+        if name in data:
+            setattr(account, name, data[name])
+    account.full_clean()
+    account.save()
+    return account
+
+
+# --- Assessments ------------------------------------------------------------------------
+
+
+def _shares_from_points(values: dict) -> dict:
+    """When raw points are recorded, the shares are computed from them (spec rule)."""
+    pairs = {
+        "merchandising_share": ("our_merchandising_points", "total_merchandising_points"),
+        "activity_share": ("our_activity_points", "total_activity_points"),
+        "product_distribution": ("our_skus_in_category", "total_skus_in_category"),
+    }
+    for share, (ours, total) in pairs.items():
+        computed = scoring.share_pct(values.get(ours), values.get(total))
+        if computed is not None:
+            values[share] = computed
+    for ours, total in pairs.values():
+        if values.get(ours) is not None and values.get(total) is not None:
+            if values[ours] > values[total]:
+                raise ValidationError({ours: _("Our points cannot exceed all points.")})
+    return values
+
+
+@transaction.atomic
+def assessment_upsert(
+    *, account: KeyAccount, year: int, measures: Mapping[str, object]
+) -> tuple[Assessment, bool]:
+    """Create or update the year's assessment under the current default template."""
+    template = default_template()
+    values = {name: measures.get(name) for name in (*MEASURE_FIELDS, *POINT_FIELDS)}
+    values = _shares_from_points(values)
+    assessment = Assessment.objects.select_for_update().filter(account=account, year=year).first()
+    created = assessment is None
+    if created:
+        assessment = Assessment(account=account, year=year)
+    for name, value in values.items():
+        setattr(assessment, name, value)
+    result = scoring.evaluate(
+        template.as_criteria(),
+        values,
+        threshold_attractiveness=template.threshold_attractiveness,
+        threshold_supportiveness=template.threshold_supportiveness,
+    )
+    assessment.template = template
+    assessment.attractiveness = result.attractiveness
+    assessment.supportiveness = result.supportiveness
+    assessment.quadrant = result.quadrant
+    assessment.full_clean()
+    assessment.save()
+    return assessment, created
+
+
+# --- Recompute job ----------------------------------------------------------------------
+
+
+def recompute_request(*, template_id: int, user=None) -> RecomputeJob:
+    """Record a recompute job and queue it once the surrounding transaction commits."""
+    from .tasks import recompute_assessments
+
+    job = RecomputeJob.objects.create(template_id=template_id, requested_by=user)
+    transaction.on_commit(lambda: recompute_assessments.delay(job.pk))
+    return job
+
+
+def assessments_recompute(*, job_id: int) -> RecomputeJob | None:
+    """Rescore every assessment under the job's template, in batches, set-based.
+
+    Idempotent: rows whose scores and template already match are not written
+    (IS DISTINCT FROM), so a redelivered or repeated job changes nothing.
+    """
+    claimed = RecomputeJob.objects.filter(
+        pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).update(status=JobStatus.RUNNING, processed=0, changed=0, updated_at=timezone.now())
+    if not claimed:
+        return None  # done or failed already
+    job = RecomputeJob.objects.select_related("template").get(pk=job_id)
+    template = job.template
+    criteria = template.as_criteria()
+    measure_names = sorted({c.measure for c in criteria})
+    total = Assessment.objects.count()
+    RecomputeJob.objects.filter(pk=job_id).update(total=total)
+    last_id = 0
+    processed = changed = 0
+    table = Assessment._meta.db_table
+    while True:
+        rows = list(
+            Assessment.objects.filter(id__gt=last_id)
+            .order_by("id")
+            .values("id", *measure_names)[:RECOMPUTE_BATCH]
+        )
+        if not rows:
+            break
+        last_id = rows[-1]["id"]
+        values = []
+        for row in rows:
+            result = scoring.evaluate(
+                criteria,
+                row,
+                threshold_attractiveness=template.threshold_attractiveness,
+                threshold_supportiveness=template.threshold_supportiveness,
+            )
+            values.append(
+                (row["id"], result.attractiveness, result.supportiveness, result.quadrant)
+            )
+        placeholders = ", ".join(["(%s, %s::numeric, %s::numeric, %s)"] * len(values))
+        sql = f"""
+            UPDATE {table} a
+            SET attractiveness = v.att, supportiveness = v.sup, quadrant = v.quadrant,
+                template_id = %s, updated_at = now()
+            FROM (VALUES {placeholders}) AS v(id, att, sup, quadrant)
+            WHERE a.id = v.id
+              AND (a.attractiveness, a.supportiveness, a.quadrant, a.template_id)
+                  IS DISTINCT FROM (v.att, v.sup, v.quadrant, %s)
+        """  # noqa: S608 - table name from model meta; values are parameters
+        params = [template.pk, *[item for row in values for item in row], template.pk]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            changed += cursor.rowcount
+        processed += len(rows)
+        RecomputeJob.objects.filter(pk=job_id).update(
+            processed=processed, changed=changed, updated_at=timezone.now()
+        )
+    RecomputeJob.objects.filter(pk=job_id).update(
+        status=JobStatus.DONE,
+        processed=processed,
+        changed=changed,
+        total=max(total, processed),
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+# --- Records on the account page --------------------------------------------------------
+
+
+def _save_account_record(*, instance, account: KeyAccount, expected_updated_at=None):
+    """Attach a record to its account and save it, refusing to overwrite a newer edit."""
+    model = type(instance)
+    if instance.pk:
+        current = (
+            model.objects.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if expected_updated_at is not None and current != expected_updated_at:
+            raise StaleEditError(
+                _(
+                    "Someone else changed this record after you opened it. "
+                    "Reload the page to see their changes, then edit again."
+                )
+            )
+    instance.account = account
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def trade_terms_save(*, terms: TradeTerms, account: KeyAccount, expected_updated_at=None):
+    return _save_account_record(
+        instance=terms, account=account, expected_updated_at=expected_updated_at
+    )
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact, account: KeyAccount, expected_updated_at=None):
+    if contact.reports_to_id and contact.reports_to.account_id != account.pk:
+        raise ValidationError({"reports_to": _("Choose a contact of the same account.")})
+    # A reporting line must not loop back to this contact.
+    boss = contact.reports_to
+    while contact.pk and boss is not None:
+        if boss.pk == contact.pk:
+            raise ValidationError({"reports_to": _("This reporting line would form a loop.")})
+        boss = boss.reports_to
+    return _save_account_record(
+        instance=contact, account=account, expected_updated_at=expected_updated_at
+    )
+
+
+@transaction.atomic
+def sku_listing_save(*, listing: SkuListing, account: KeyAccount, expected_updated_at=None):
+    return _save_account_record(
+        instance=listing, account=account, expected_updated_at=expected_updated_at
+    )
+
+
+@transaction.atomic
+def outlet_card_save(*, card: OutletCard, account: KeyAccount, expected_updated_at=None):
+    if card.outlet.kind != "ka_store":
+        raise ValidationError({"outlet": _("Only KA stores get a store record card.")})
+    return _save_account_record(
+        instance=card, account=account, expected_updated_at=expected_updated_at
+    )
+
+
+@transaction.atomic
+def account_years_save(*, account: KeyAccount, years: Iterable[AccountYear]) -> int:
+    """Save the yearly figures table (one row per year)."""
+    saved = 0
+    for row in years:
+        _save_account_record(instance=row, account=account)
+        saved += 1
+    return saved
+
+
+@transaction.atomic
+def comparisons_save(*, account: KeyAccount, rows: Iterable[CompetitorComparison]) -> int:
+    """Save the us vs competitor 1 vs competitor 2 table."""
+    saved = 0
+    for row in rows:
+        _save_account_record(instance=row, account=account)
+        saved += 1
+    return saved
