@@ -250,6 +250,7 @@ def assessment_upsert(
     values = _shares_from_points(values)
     assessment = Assessment.objects.select_for_update().filter(account=account, year=year).first()
     created = assessment is None
+    previous_quadrant = None if created else assessment.quadrant
     if created:
         assessment = Assessment(account=account, year=year)
     for name, value in values.items():
@@ -266,7 +267,43 @@ def assessment_upsert(
     assessment.quadrant = result.quadrant
     assessment.full_clean()
     assessment.save()
+    if assessment.quadrant != previous_quadrant:
+        _publish_quadrant_changes([(assessment.pk, previous_quadrant, assessment.quadrant)])
     return assessment, created
+
+
+def _publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> None:
+    """Tell subscribed ERP clients (webhook `key_account.quadrant_changed`)."""
+    from integrations.choices import WebhookEvent
+    from integrations.services import webhook_publish
+
+    if not changes:
+        return
+    rows = Assessment.objects.filter(pk__in=[pk for pk, _old, _new in changes]).values(
+        "pk",
+        "year",
+        "attractiveness",
+        "supportiveness",
+        "account__external_code",
+        "account__name",
+        "account__territory__path",
+    )
+    by_pk = {row["pk"]: row for row in rows}
+    for pk, old, new in changes:
+        row = by_pk[pk]
+        webhook_publish(
+            event=WebhookEvent.KA_QUADRANT_CHANGED,
+            data={
+                "key_account": row["account__external_code"],
+                "name": row["account__name"],
+                "year": row["year"],
+                "quadrant": new,
+                "previous_quadrant": old,
+                "attractiveness": str(row["attractiveness"]),
+                "supportiveness": str(row["supportiveness"]),
+            },
+            territory_path=row["account__territory__path"],
+        )
 
 
 # --- Recompute job ----------------------------------------------------------------------
@@ -322,19 +359,25 @@ def assessments_recompute(*, job_id: int) -> RecomputeJob | None:
                 (row["id"], result.attractiveness, result.supportiveness, result.quadrant)
             )
         placeholders = ", ".join(["(%s, %s::numeric, %s::numeric, %s)"] * len(values))
+        # The old quadrant comes back from the same statement, so moves between
+        # quadrants can be announced without re-reading the rows.
         sql = f"""
             UPDATE {table} a
             SET attractiveness = v.att, supportiveness = v.sup, quadrant = v.quadrant,
                 template_id = %s, updated_at = now()
-            FROM (VALUES {placeholders}) AS v(id, att, sup, quadrant)
-            WHERE a.id = v.id
+            FROM (VALUES {placeholders}) AS v(id, att, sup, quadrant),
+                 {table} old
+            WHERE a.id = v.id AND old.id = a.id
               AND (a.attractiveness, a.supportiveness, a.quadrant, a.template_id)
                   IS DISTINCT FROM (v.att, v.sup, v.quadrant, %s)
+            RETURNING a.id, old.quadrant, a.quadrant
         """  # noqa: S608 - table name from model meta; values are parameters
         params = [template.pk, *[item for row in values for item in row], template.pk]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            changed += cursor.rowcount
+            returned = cursor.fetchall()
+            changed += len(returned)
+            _publish_quadrant_changes([row for row in returned if row[1] != row[2]])
         processed += len(rows)
         RecomputeJob.objects.filter(pk=job_id).update(
             processed=processed, changed=changed, updated_at=timezone.now()
