@@ -3,8 +3,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CityTier, MarketStatus, TerritoryLevel
-from .models import Market, Territory
+from dealerhub.core.filters import SinceFilter
+
+from .choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
+from .models import Market, Outlet, Territory
 
 
 class TerritoryFilterSet(django_filters.FilterSet):
@@ -23,9 +25,7 @@ class TerritoryFilterSet(django_filters.FilterSet):
     )
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent code"))
     within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = SinceFilter(field_name="updated_at", label=_("Updated since"))
 
     class Meta:
         model = Territory
@@ -39,6 +39,21 @@ class TerritoryFilterSet(django_filters.FilterSet):
         if node is None:
             return queryset.none()
         return queryset.filter(path__startswith=node.path)
+
+
+def _province_choices():
+    return list(Territory.objects.filter(level=TerritoryLevel.PROVINCE).values_list("code", "name"))
+
+
+def _city_choices():
+    """Cities that are markets or hold county markets (not every city in China)."""
+    return list(
+        Territory.objects.filter(level=TerritoryLevel.CITY)
+        .filter(Q(market__isnull=False) | Q(children__market__isnull=False))
+        .distinct()
+        .order_by("code")
+        .values_list("code", "name")
+    )
 
 
 class MarketFilterSet(django_filters.FilterSet):
@@ -59,18 +74,60 @@ class MarketFilterSet(django_filters.FilterSet):
         label=_("Level"),
         empty_label=_("All"),
     )
-    within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
+    province = django_filters.ChoiceFilter(
+        choices=_province_choices, method="filter_node", label=_("Province"), empty_label=_("All")
     )
+    city = django_filters.ChoiceFilter(
+        choices=_city_choices, method="filter_node", label=_("City"), empty_label=_("All")
+    )
+    rep = django_filters.CharFilter(field_name="rep__username", label=_("Rep (username)"))
+    within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
+    updated_since = SinceFilter(field_name="updated_at", label=_("Updated since"))
 
     class Meta:
         model = Market
-        fields = ["q", "status", "level", "within", "updated_since"]
+        fields = ["q", "province", "city", "status", "level", "rep", "within", "updated_since"]
+
+    def filter_node(self, queryset, name, value: str):
+        node = Territory.objects.filter(code=value).only("path").first()
+        if node is None:
+            return queryset.none()
+        return queryset.filter(territory__path__startswith=node.path)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(territory__name__icontains=value) | Q(territory__code__startswith=value)
+        )
+
+    def filter_within(self, queryset, name, value):
+        node = Territory.objects.filter(code=value).only("path").first()
+        if node is None:
+            return queryset.none()
+        return queryset.filter(territory__path__startswith=node.path)
+
+
+class OutletFilterSet(django_filters.FilterSet):
+    """Shared by the market's outlet table, its Excel export and GET /api/v1/outlets/."""
+
+    api_only_filters = ("updated_since", "within", "external_code")
+
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Search"), widget=forms.TextInput(attrs={"type": "search"})
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=OutletKind.choices, label=_("Kind"), empty_label=_("All")
+    )
+    within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
+    external_code = django_filters.CharFilter(label=_("External code"))
+    updated_since = SinceFilter(field_name="updated_at", label=_("Updated since"))
+
+    class Meta:
+        model = Outlet
+        fields = ["q", "kind", "within", "external_code", "updated_since"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(address__icontains=value) | Q(contact_name=value)
         )
 
     def filter_within(self, queryset, name, value):

@@ -5,10 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from .choices import MarketStatus
-from .models import Market, Territory
+from . import rules
+from .choices import ChecklistKey, MarketStatus, OutletKind, TerritoryLevel
+from .models import (
+    ChecklistCriterion,
+    ChecklistTick,
+    Competitor,
+    Market,
+    MarketPlan,
+    MarketSurvey,
+    Outlet,
+    StoreAssessment,
+    Territory,
+)
 
 
 def territory_list(*, user) -> QuerySet[Territory]:
@@ -16,7 +29,17 @@ def territory_list(*, user) -> QuerySet[Territory]:
 
 
 def market_list(*, user) -> QuerySet[Market]:
-    return Market.objects.for_user(user).select_related("territory", "territory__parent", "rep")
+    """Markets in scope, each annotated with its latest survey's completeness (or -1)."""
+    latest = MarketSurvey.objects.filter(market=OuterRef("pk")).order_by("-surveyed_on", "-id")
+    return (
+        Market.objects.for_user(user)
+        .select_related("territory", "territory__parent", "rep")
+        .annotate(
+            survey_completeness=Coalesce(
+                Subquery(latest.values("completeness")[:1]), -1, output_field=IntegerField()
+            )
+        )
+    )
 
 
 def dashboard_summary(*, user) -> dict[str, object]:
@@ -50,25 +73,210 @@ class RequiredCapacity:
     is_key_city: bool
 
 
+def _plan(market: Market) -> MarketPlan | None:
+    try:
+        return market.plan
+    except MarketPlan.DoesNotExist:
+        return None
+
+
 def required_capacity(*, market: Market) -> RequiredCapacity:
     """The capacity the dealer scorecard's strength fit compares a candidate against.
 
-    Until a market plan sets figures, working capital falls back to the spec's defaults
-    (key city ¥500,000, otherwise ¥200,000) and the other measures have no requirement.
+    Read from the market plan; where the plan leaves a figure empty, working capital falls
+    back to the spec's defaults (key city ¥500,000, otherwise ¥200,000) and the other
+    measures have no requirement. Covered outlets = sum of outlets per planned channel.
     """
     is_key_city = market.territory.strength_tier == "key"
+    default_capital = (
+        DEFAULT_WORKING_CAPITAL_KEY_CITY if is_key_city else DEFAULT_WORKING_CAPITAL_OTHER
+    )
+    plan = _plan(market)
+    if plan is None:
+        return RequiredCapacity(
+            working_capital=default_capital,
+            warehouse_m2=None,
+            deliverable_outlets_per_week=None,
+            covered_outlets=None,
+            is_key_city=is_key_city,
+        )
+    outlets = [
+        row["outlets"]
+        for row in (plan.channel_plan or {}).values()
+        if row.get("outlets") is not None
+    ]
     return RequiredCapacity(
         working_capital=(
-            DEFAULT_WORKING_CAPITAL_KEY_CITY if is_key_city else DEFAULT_WORKING_CAPITAL_OTHER
+            plan.working_capital if plan.working_capital is not None else default_capital
         ),
-        warehouse_m2=None,
-        deliverable_outlets_per_week=None,
-        covered_outlets=None,
+        warehouse_m2=plan.warehouse_m2,
+        deliverable_outlets_per_week=plan.deliverable_outlets_per_week,
+        covered_outlets=sum(outlets) if outlets else None,
         is_key_city=is_key_city,
     )
 
 
 def market_has_survey(*, market: Market) -> bool:
-    """Whether a market survey exists (dealer pipeline rule 1); surveys arrive with issue 3."""
-    surveys = getattr(market, "surveys", None)
-    return bool(surveys is not None and surveys.exists())
+    """Whether a market survey exists for the market (dealer pipeline rule 1)."""
+    return MarketSurvey.objects.filter(market_id=market.pk).exists()
+
+
+# --- Success checklist ------------------------------------------------------------------
+
+DEFAULT_CHECKLIST = [key.value for key in ChecklistKey]
+
+
+def checklist_keys(*, level: str) -> list[str]:
+    """The checklist configured for a territory level, or the spec's defaults."""
+    configured = list(ChecklistCriterion.objects.filter(level=level).values_list("key", "enabled"))
+    if not configured:
+        return list(DEFAULT_CHECKLIST)
+    return [key for key, enabled in configured if enabled]
+
+
+def _dealer_channels(market: Market) -> frozenset[str] | None:
+    try:
+        from dealers.selectors import market_dealer_channels
+    except ImportError:  # the dealers app provides it; until then the item is ticked by hand
+        return None
+    return frozenset(market_dealer_channels(market=market))
+
+
+def market_checklist(*, market: Market) -> list[rules.ChecklistLine]:
+    plan = _plan(market)
+    facts = rules.ChecklistFacts(
+        planned_channels=frozenset(plan.planned_channels) if plan else frozenset(),
+        dealer_channels=_dealer_channels(market),
+        planned_ka_stores=plan.planned_ka_stores if plan else None,
+        ka_stores_entered=Outlet.objects.filter(
+            territory__path__startswith=market.territory.path, kind=OutletKind.KA_STORE
+        ).count(),
+    )
+    ticked = dict(ChecklistTick.objects.filter(market=market).values_list("key", "met"))
+    return rules.evaluate_checklist(checklist_keys(level=market.territory.level), facts, ticked)
+
+
+# --- Surveys ----------------------------------------------------------------------------
+
+
+def survey_facts(*, survey: MarketSurvey) -> rules.SurveyFacts:
+    kinds = dict(survey.outlets.values_list("kind").annotate(n=Count("id")).order_by())
+    ka_listed = survey.outlets.filter(kind=OutletKind.KA_STORE).exclude(address="").count()
+    return rules.SurveyFacts(
+        county_count=survey.county_count,
+        town_count=survey.town_count,
+        ka_store_count=survey.ka_store_count,
+        ka_stores_listed=ka_listed,
+        wholesale_markets=survey.wholesale_markets.count(),
+        competitors_with_products=survey.competitors.filter(products__isnull=False)
+        .distinct()
+        .count(),
+        catering_outlets=kinds.get(OutletKind.CATERING, 0),
+        catering_none=survey.catering_none,
+        canteens=kinds.get(OutletKind.CANTEEN, 0),
+        canteens_none=survey.canteens_none,
+    )
+
+
+def survey_list(*, user) -> QuerySet[MarketSurvey]:
+    return MarketSurvey.objects.for_user(user).select_related("market__territory", "rep")
+
+
+# --- The market page ("一图两表") --------------------------------------------------------
+
+MAP_POINT_LIMIT = 2000
+TABLE_ROWS = 30
+
+
+def market_outlets(*, market: Market) -> QuerySet[Outlet]:
+    return Outlet.objects.filter(territory__path__startswith=market.territory.path)
+
+
+def market_map_points(*, market: Market) -> dict[str, list]:
+    """Points for the offline ECharts scatter: [lon, lat, name] per outlet kind, one query each."""
+    points: dict[str, list] = {kind.value: [] for kind in OutletKind}
+    rows = (
+        market_outlets(market=market)
+        .filter(longitude__isnull=False, latitude__isnull=False)
+        .values_list("kind", "longitude", "latitude", "name")[:MAP_POINT_LIMIT]
+    )
+    for kind, lon, lat, name in rows:
+        points[kind].append([float(lon), float(lat), name])
+    points["wholesale_market"] = [
+        [float(lon), float(lat), name]
+        for lon, lat, name in market.wholesale_markets.filter(
+            longitude__isnull=False, latitude__isnull=False
+        ).values_list("longitude", "latitude", "name")
+    ]
+    return points
+
+
+def plan_vs_actual(*, market: Market, plan: MarketPlan | None) -> list[dict]:
+    """Rows of (label, planned, actual) the manager reads at a glance: KA stores entered
+    against the plan, then outlets per channel (planned outlets vs outlets on record)."""
+    from .choices import OUTLET_KIND_CHANNEL, Channel
+
+    counts = dict(
+        market_outlets(market=market).values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    actual_by_channel = {OUTLET_KIND_CHANNEL[OutletKind(kind)]: n for kind, n in counts.items()}
+    rows = [
+        {
+            "label": _("KA stores entered"),
+            "planned": plan.planned_ka_stores if plan else None,
+            "actual": counts.get(OutletKind.KA_STORE, 0),
+        }
+    ]
+    channel_plan = plan.channel_plan if plan else {}
+    for channel in Channel:
+        planned = (channel_plan.get(channel.value) or {}).get("outlets")
+        actual = actual_by_channel.get(channel, 0)
+        if planned is None and not actual:
+            continue
+        rows.append({"label": channel.label, "planned": planned, "actual": actual})
+    return rows
+
+
+def ka_shortlist(*, market: Market, limit: int = 20) -> list[StoreAssessment]:
+    """The latest assessment of each KA store in the market, best score first (样板 shortlist)."""
+    latest = (
+        StoreAssessment.objects.filter(outlet__territory__path__startswith=market.territory.path)
+        .order_by("outlet_id", "-assessed_on", "-id")
+        .distinct("outlet_id")
+        .values("id")
+    )
+    return list(
+        StoreAssessment.objects.filter(id__in=Subquery(latest))
+        .select_related("outlet", "assessed_by")
+        .order_by("-score", "-estimated_monthly_volume", "outlet__name")[:limit]
+    )
+
+
+def market_competitors(*, market: Market) -> list[Competitor]:
+    return list(
+        market.competitors.prefetch_related(
+            "products",
+            Prefetch(
+                "promotions",
+                queryset=Competitor.promotions.rel.related_model.objects.select_related("outlet"),
+            ),
+        )
+    )
+
+
+def funnel(*, user, queryset=None) -> list[dict]:
+    """Markets per status in pipeline order (paused last) for the overview funnel chart."""
+    queryset = queryset if queryset is not None else Market.objects.for_user(user)
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    return [
+        {"value": status.value, "name": str(status.label), "count": counts.get(status.value, 0)}
+        for status in MarketStatus
+    ]
+
+
+def province_choices(*, user) -> list[tuple[str, str]]:
+    return list(
+        Territory.objects.for_user(user)
+        .filter(level=TerritoryLevel.PROVINCE)
+        .values_list("code", "name")
+    )

@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..choices import CityTier, MarketStatus, TerritoryLevel
-from ..models import Market, Territory
+from ..choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
+from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 
 
 class TerritorySerializer(serializers.ModelSerializer):
@@ -82,3 +82,181 @@ class MarketSerializer(serializers.ModelSerializer):
         model = Market
         fields = ["id", "territory", "name", "status", "status_reason", "rep", "updated_at"]
         read_only_fields = fields
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    """An outlet as ERPs see it; `territory` is the administrative code it sits in."""
+
+    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.ChoiceField(choices=OutletKind.choices)
+
+    class Meta:
+        model = Outlet
+        fields = [
+            "external_code",
+            "territory",
+            "kind",
+            "name",
+            "address",
+            "longitude",
+            "latitude",
+            "contact_name",
+            "contact_phone",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OutletWriteSerializer(serializers.Serializer):
+    """Body of PUT /api/v1/outlets/{external_code}."""
+
+    territory = serializers.CharField(max_length=12, help_text=_("Administrative code."))
+    kind = serializers.ChoiceField(choices=OutletKind.choices)
+    name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    contact_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
+
+
+SURVEY_FIELDS = [
+    "county_count",
+    "town_count",
+    "population_notes",
+    "ka_store_count",
+    "catering_none",
+    "canteens_none",
+    "small_store_count",
+    "supermarket_count",
+    "hotel_count",
+    "entry_fee",
+    "other_fees",
+    "residential_compounds",
+    "big_employers",
+    "cross_border_hubs",
+]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    market = serializers.CharField(source="market.territory.code", read_only=True)
+    rep = serializers.CharField(source="rep.username", read_only=True)
+
+    class Meta:
+        model = MarketSurvey
+        fields = [
+            "id",
+            "external_code",
+            "market",
+            "rep",
+            "surveyed_on",
+            *SURVEY_FIELDS,
+            "completeness",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "market", "rep", "completeness", "updated_at"]
+
+
+class SurveyCreateSerializer(serializers.ModelSerializer):
+    """Body of POST /api/v1/surveys/: any subset of the sections may be sent."""
+
+    market = serializers.CharField(max_length=12, help_text=_("The market's territory code."))
+
+    class Meta:
+        model = MarketSurvey
+        fields = ["market", "external_code", "surveyed_on", *SURVEY_FIELDS]
+        extra_kwargs = {name: {"required": False} for name in SURVEY_FIELDS} | {
+            "external_code": {"required": False, "validators": []}
+        }
+
+
+class SurveyUpdateSerializer(serializers.ModelSerializer):
+    """Body of PATCH /api/v1/surveys/{id}: a partial save of any sections."""
+
+    class Meta:
+        model = MarketSurvey
+        fields = ["surveyed_on", *SURVEY_FIELDS]
+
+
+class MarketPlanSerializer(serializers.ModelSerializer):
+    """A market plan; `market` is the market's territory code, `channel_plan` is
+    {channel: {"dealers": n, "outlets": n}}."""
+
+    market = serializers.CharField(source="market.territory.code", read_only=True)
+    channel_plan = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField(min_value=0)),
+        required=False,
+        help_text=_(
+            'Per channel (ka, traditional, catering, canteen, retail): {"dealers": n, '
+            '"outlets": n}.'
+        ),
+    )
+
+    class Meta:
+        model = MarketPlan
+        fields = [
+            "market",
+            "external_code",
+            "sales_target",
+            "market_share_target",
+            "monthly_sell_in_target",
+            "start_date",
+            "target_date",
+            "schedule",
+            "entry_products",
+            "price_policy",
+            "channel_model",
+            "planned_dealer_count",
+            "channel_plan",
+            "planned_ka_stores",
+            "promotion_plan",
+            "model_store_plan",
+            "working_capital",
+            "warehouse_m2",
+            "deliverable_outlets_per_week",
+            "updated_at",
+        ]
+        read_only_fields = ["market", "updated_at"]
+        extra_kwargs = {"external_code": {"validators": []}}
+
+
+class OutletBulkRecordSerializer(OutletWriteSerializer):
+    external_code = serializers.CharField(max_length=64)
+
+
+class OutletBulkSerializer(serializers.Serializer):
+    """Body of POST /api/v1/outlets/bulk (a bare list of records is accepted too)."""
+
+    records = OutletBulkRecordSerializer(many=True, max_length=1000)
+
+
+class BulkResultLineSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    external_code = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
+    errors = serializers.DictField(required=False)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    results = BulkResultLineSerializer(many=True)
+    counts = serializers.DictField(child=serializers.IntegerField())

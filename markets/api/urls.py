@@ -1,8 +1,9 @@
 from django.urls import path, re_path
 
-from .views import MarketViewSet, TerritoryViewSet
+from .views import MarketPlanViewSet, MarketViewSet, OutletViewSet, SurveyViewSet, TerritoryViewSet
 
 TERRITORY_ACTIONS = {"get": "retrieve", "put": "update"}
+CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
 
 
 class _TerritorySlashViewSet(TerritoryViewSet):
@@ -21,4 +22,23 @@ urlpatterns = [
     ),
     path("markets/", MarketViewSet.as_view({"get": "list"}), name="market-list"),
     path("markets/<int:pk>/", MarketViewSet.as_view({"get": "retrieve"}), name="market-detail"),
+    path("outlets/", OutletViewSet.as_view({"get": "list"}), name="outlet-list"),
+    path("outlets/bulk", OutletViewSet.as_view({"post": "bulk"}), name="outlet-bulk"),
+    re_path(
+        rf"^outlets/{CODE}$",
+        OutletViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="outlet-detail",
+    ),
+    path("surveys/", SurveyViewSet.as_view({"get": "list", "post": "create"}), name="survey-list"),
+    path(
+        "surveys/<int:pk>",
+        SurveyViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="survey-detail",
+    ),
+    path("market-plans/", MarketPlanViewSet.as_view({"get": "list"}), name="market-plan-list"),
+    re_path(
+        r"^market-plans/(?P<code>[0-9]{1,12})$",
+        MarketPlanViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="market-plan-detail",
+    ),
 ]
