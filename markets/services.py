@@ -7,9 +7,13 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from dealerhub.core.jobs import enqueue_on_commit
 
 from . import rules
 from .choices import LEVEL_RANK, CityTier, TerritoryLevel
@@ -92,9 +96,31 @@ def _rebuild_paths() -> int:
         return cursor.rowcount
 
 
-@transaction.atomic
-def territory_upsert(*, data: TerritoryData) -> tuple[Territory, bool]:
-    """Create or update one territory by code; raises ValidationError with field messages."""
+TERRITORY_DATA_FIELDS = (
+    "name",
+    "level",
+    "tier",
+    "population_total",
+    "population_urban",
+    "longitude",
+    "latitude",
+)
+
+
+def _same_as_stored(territory: Territory, data: TerritoryData, parent_id: int | None) -> bool:
+    return territory.parent_id == parent_id and all(
+        getattr(territory, name) == getattr(data, name) for name in TERRITORY_DATA_FIELDS
+    )
+
+
+def territory_upsert(*, data: TerritoryData) -> tuple[Territory, str]:
+    """Create or update one territory by code: returns it with "created", "updated" or
+    "unchanged" (nothing is written then). Raises ValidationError with field messages."""
+    with transaction.atomic():
+        return _territory_upsert(data)
+
+
+def _territory_upsert(data: TerritoryData) -> tuple[Territory, str]:
     errors = validate_territory_fields(
         code=data.code,
         name=data.name,
@@ -121,6 +147,8 @@ def territory_upsert(*, data: TerritoryData) -> tuple[Territory, bool]:
 
     existing = Territory.objects.select_for_update().filter(code=data.code).first()
     created = existing is None
+    if existing is not None and _same_as_stored(existing, data, parent.pk if parent else None):
+        return existing, "unchanged"
     territory = existing or Territory(code=data.code)
     moved = not created and territory.parent_id != (parent.pk if parent else None)
     if not created and territory.level != data.level and territory.children.exists():
@@ -142,7 +170,7 @@ def territory_upsert(*, data: TerritoryData) -> tuple[Territory, bool]:
     territory.save()
     if moved:
         _rebuild_paths()
-    return territory, created
+    return territory, "created" if created else "updated"
 
 
 # --- CSV import ------------------------------------------------------------------------
@@ -294,54 +322,158 @@ def territories_import(*, text: str) -> ImportReport:
 
     with transaction.atomic():
         existing = set(Territory.objects.filter(code__in=in_file).values_list("code", flat=True))
-        # Level by level, so each row's parent exists when the row is written (the
-        # "only provinces are roots" constraint is checked per row).
-        by_rank: dict[int, list[TerritoryData]] = {}
-        for _row, data in rows:
-            by_rank.setdefault(LEVEL_RANK[TerritoryLevel(data.level)], []).append(data)
-        for rank in sorted(by_rank):
-            batch = by_rank[rank]
-            parent_ids = dict(
-                Territory.objects.filter(
-                    code__in={data.parent_code for data in batch if data.parent_code}
-                ).values_list("code", "id")
-            )
-            Territory.objects.bulk_create(
-                [
-                    Territory(
-                        code=data.code,
-                        name=data.name,
-                        level=data.level,
-                        parent_id=parent_ids.get(data.parent_code),
-                        tier=data.tier,
-                        population_total=data.population_total,
-                        population_urban=data.population_urban,
-                        longitude=data.longitude,
-                        latitude=data.latitude,
-                        # Provisional unique path for new rows; _rebuild_paths() sets it.
-                        path=f"~{data.code}{PATH_SEPARATOR}",
-                    )
-                    for data in batch
-                ],
-                update_conflicts=True,
-                unique_fields=["code"],
-                update_fields=[
-                    "name",
-                    "level",
-                    "parent",
-                    "tier",
-                    "population_total",
-                    "population_urban",
-                    "longitude",
-                    "latitude",
-                    "updated_at",
-                ],
-                batch_size=2000,
-            )
+        _write_territory_rows([data for _row, data in rows])
         _rebuild_paths()
         report.created = len(in_file) - len(existing)
         report.updated = len(existing)
     return report
+
+
+def _write_territory_rows(datas: list[TerritoryData]) -> None:
+    """Upsert validated rows set-based: one statement per level, so each row's parent
+    exists when the row is written (the "only provinces are roots" check is per row).
+    The caller rebuilds paths afterwards."""
+    by_rank: dict[int, list[TerritoryData]] = {}
+    for data in datas:
+        by_rank.setdefault(LEVEL_RANK[TerritoryLevel(data.level)], []).append(data)
+    for rank in sorted(by_rank):
+        batch = by_rank[rank]
+        parent_ids = dict(
+            Territory.objects.filter(
+                code__in={data.parent_code for data in batch if data.parent_code}
+            ).values_list("code", "id")
+        )
+        Territory.objects.bulk_create(
+            [
+                Territory(
+                    code=data.code,
+                    name=data.name,
+                    level=data.level,
+                    parent_id=parent_ids.get(data.parent_code),
+                    tier=data.tier,
+                    population_total=data.population_total,
+                    population_urban=data.population_urban,
+                    longitude=data.longitude,
+                    latitude=data.latitude,
+                    # Provisional unique path for new rows; _rebuild_paths() sets it.
+                    path=f"~{data.code}{PATH_SEPARATOR}",
+                )
+                for data in batch
+            ],
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=[
+                "name",
+                "level",
+                "parent",
+                "tier",
+                "population_total",
+                "population_urban",
+                "longitude",
+                "latitude",
+                "updated_at",
+            ],
+            batch_size=2000,
+        )
+
+
+def territories_bulk_upsert(
+    *, records: list[TerritoryData | dict], allowed_paths: list[str] | None
+) -> list[dict]:
+    """Apply a batch from the API: one result per record, in order.
+
+    Records arrive already parsed (TerritoryData) or as field errors (dict). Parents may
+    be earlier or later in the batch or already stored. A scoped client
+    (``allowed_paths``) only writes below territories it can see. Valid records are
+    applied set-based; records that fail are reported and nothing of them is written.
+    """
+    datas = [r for r in records if isinstance(r, TerritoryData)]
+    codes = {d.code for d in datas} | {d.parent_code for d in datas if d.parent_code}
+    stored = {t.code: t for t in Territory.objects.filter(code__in=codes)}
+    in_batch = {d.code: d for d in datas}
+    results: list[dict] = []
+    to_write: list[TerritoryData] = []
+
+    def visible(path: str) -> bool:
+        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+
+    for index, record in enumerate(records):
+        if isinstance(record, dict):
+            results.append(
+                {"index": index, "external_code": None, "status": "error", "errors": record}
+            )
+            continue
+        data, errors = (
+            record,
+            validate_territory_fields(
+                code=record.code,
+                name=record.name,
+                level=record.level,
+                parent_code=record.parent_code,
+                tier=record.tier,
+            ),
+        )
+        current = stored.get(data.code)
+        if current is not None and not visible(current.path):
+            errors["code"] = _("No territory has the code %(code)s.") % {"code": data.code}
+        parent = stored.get(data.parent_code) if data.parent_code else None
+        parent_level = (
+            parent.level
+            if parent
+            else (in_batch[data.parent_code].level if data.parent_code in in_batch else None)
+        )
+        if data.parent_code and "parent" not in errors:
+            if parent_level is None or (parent is not None and not visible(parent.path)):
+                errors["parent"] = _("No territory has the code %(code)s.") % {
+                    "code": data.parent_code
+                }
+            elif "level" not in errors:
+                message = _parent_level_error(data.level, parent_level)
+                if message:
+                    errors["parent"] = message
+        if not data.parent_code and allowed_paths is not None:
+            errors["parent"] = _("Only clients with every territory may add a province.")
+        if errors:
+            field_errors = {field: [message] for field, message in errors.items()}
+            results.append(
+                {
+                    "index": index,
+                    "external_code": data.code,
+                    "code": data.code,
+                    "status": "error",
+                    "errors": field_errors,
+                }
+            )
+            continue
+        parent_is_stored = data.parent_code is None or parent is not None
+        if (
+            current is not None
+            and parent_is_stored
+            and _same_as_stored(current, data, parent.pk if parent else None)
+        ):
+            results.append(
+                {
+                    "index": index,
+                    "external_code": data.code,
+                    "code": data.code,
+                    "status": "unchanged",
+                }
+            )
+            continue
+        to_write.append(data)
+        results.append(
+            {
+                "index": index,
+                "external_code": data.code,
+                "code": data.code,
+                "status": "updated" if current else "created",
+            }
+        )
+    if to_write:
+        with transaction.atomic():
+            _write_territory_rows(to_write)
+            _rebuild_paths()
+    return results
 
 
 def refresh_territory_counts() -> int:
@@ -587,7 +719,7 @@ def queue_dealer_recompute(market_id: int) -> None:
         from dealers.tasks import recompute_market_evaluations
     except ImportError:  # the dealers app ships this task; until then nothing to recompute
         return
-    transaction.on_commit(lambda: recompute_market_evaluations.delay(market_id))
+    enqueue_on_commit(recompute_market_evaluations, market_id)
 
 
 @transaction.atomic
@@ -1079,7 +1211,11 @@ def parse_outlet_rows(
         return [], [(1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})]
     if len(rows) - 1 > MAX_IMPORT_ROWS:
         return [], [(1, _("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})]
-    kind_by_label = {str(label): value for value, label in OutletKind.choices}
+    # People type the kind as its code or its label in either language.
+    kind_by_label: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            kind_by_label.update({str(label).lower(): v for v, label in OutletKind.choices})
     valid, errors = [], []
     seen_codes: dict[str, int] = {}
     for number, cells in enumerate(rows[1:], start=2):
@@ -1088,7 +1224,7 @@ def parse_outlet_rows(
         values = {header[i]: cells[i] if i < len(cells) else "" for i in range(len(header))}
         problems: list[str] = []
         kind = values.get("kind", "")
-        kind = kind_by_label.get(kind, kind)
+        kind = kind_by_label.get(kind.strip().lower(), kind.strip())
         if kind not in OutletKind.values:
             problems.append(
                 _("Unknown kind %(kind)r; use %(kinds)s.")

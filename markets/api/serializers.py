@@ -72,6 +72,14 @@ class TerritoryWriteSerializer(serializers.Serializer):
     )
 
 
+class TerritoryBulkItemSerializer(TerritoryWriteSerializer):
+    code = serializers.RegexField(r"^[0-9]{1,12}$", help_text=_("Administrative code."))
+
+
+class TerritoryBulkSerializer(serializers.Serializer):
+    records = TerritoryBulkItemSerializer(many=True, max_length=1000)
+
+
 class MarketSerializer(serializers.ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="territory.name", read_only=True)

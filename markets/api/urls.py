@@ -12,6 +12,7 @@ class _TerritorySlashViewSet(TerritoryViewSet):
 
 urlpatterns = [
     path("territories/", TerritoryViewSet.as_view({"get": "list"}), name="territory-list"),
+    path("territories/bulk", TerritoryViewSet.as_view({"post": "bulk"}), name="territory-bulk"),
     re_path(
         r"^territories/(?P<code>[0-9]{1,12})$",
         TerritoryViewSet.as_view(TERRITORY_ACTIONS),

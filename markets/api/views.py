@@ -24,20 +24,41 @@ from .serializers import (
     SurveyCreateSerializer,
     SurveySerializer,
     SurveyUpdateSerializer,
+    TerritoryBulkItemSerializer,
+    TerritoryBulkSerializer,
     TerritorySerializer,
     TerritoryWriteSerializer,
 )
 
 
-class TerritoryViewSet(ScopedReadOnlyViewSet):
-    """The territory tree. Reads are scoped; HQ admins and ERP clients may upsert by code."""
+def _territory_data(code: str, data: dict) -> services.TerritoryData:
+    return services.TerritoryData(
+        code=code,
+        name=data["name"],
+        level=data["level"],
+        parent_code=data.get("parent"),
+        tier=data.get("tier") or "",
+        population_total=data.get("population_total"),
+        population_urban=data.get("population_urban"),
+        longitude=data.get("longitude"),
+        latitude=data.get("latitude"),
+    )
 
+
+class TerritoryViewSet(SyncMixin, ScopedReadOnlyViewSet):
+    """The territory tree. Reads are scoped; HQ admins and ERP clients with write scope
+    upsert by administrative code, one at a time (PUT) or in batches (bulk)."""
+
+    sync_resource = "territories"
     queryset = Territory.objects.select_related("parent")
     serializer_class = TerritorySerializer
     filterset_class = TerritoryFilterSet
     lookup_field = "code"
     lookup_value_regex = r"[0-9]{1,12}"
-    sync_resource = "territories"
+
+    def _check_writer(self, user) -> None:
+        if not (user.is_hq or user.is_erp_client):
+            raise exceptions.PermissionDenied()
 
     @extend_schema(
         request=TerritoryWriteSerializer,
@@ -46,12 +67,11 @@ class TerritoryViewSet(ScopedReadOnlyViewSet):
     )
     def update(self, request, code=None):
         user = request.user
-        existing = Territory.objects.filter(code=code).only("path").first()
-        visible = self.get_queryset().filter(code=code).exists() if existing else False
-        if existing and not visible:
+        existing = Territory.objects.filter(code=code).first()
+        if existing and not self.get_queryset().filter(code=code).exists():
             raise Http404
-        if not (user.is_hq or user.is_erp_client):
-            raise exceptions.PermissionDenied()
+        self._check_writer(user)
+        self.check_if_match(request, existing)
         body = TerritoryWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -65,25 +85,35 @@ class TerritoryViewSet(ScopedReadOnlyViewSet):
         elif not parent_code and not user.sees_everything:
             raise exceptions.PermissionDenied()
         try:
-            territory, created = services.territory_upsert(
-                data=services.TerritoryData(
-                    code=code,
-                    name=data["name"],
-                    level=data["level"],
-                    parent_code=parent_code,
-                    tier=data.get("tier") or "",
-                    population_total=data.get("population_total"),
-                    population_urban=data.get("population_urban"),
-                    longitude=data.get("longitude"),
-                    latitude=data.get("latitude"),
-                )
-            )
+            territory, outcome = services.territory_upsert(data=_territory_data(code, data))
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc
-        return Response(
+        response = Response(
             TerritorySerializer(territory).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            status=status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK,
         )
+        response["ETag"] = etag_for(territory)
+        return response
+
+    @extend_schema(
+        request=TerritoryBulkSerializer,
+        responses={200: BulkResultSerializer},
+        summary="Upsert up to 1,000 territories; one result per record, in order",
+    )
+    def bulk(self, request):
+        self._check_writer(request.user)
+        records = []
+        for item in self.bulk_records(request):
+            body = TerritoryBulkItemSerializer(data=item)
+            if body.is_valid():
+                records.append(_territory_data(body.validated_data["code"], body.validated_data))
+            else:
+                records.append({key: [str(m) for m in value] for key, value in body.errors.items()})
+        user = request.user
+        results = services.territories_bulk_upsert(
+            records=records, allowed_paths=None if user.sees_everything else user.scope_paths
+        )
+        return self.bulk_response(results)
 
 
 class MarketViewSet(ScopedReadOnlyViewSet):

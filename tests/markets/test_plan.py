@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dealerhub.core import jobs
 from markets import selectors, services
 from markets.models import Market, MarketPlan
 
@@ -14,7 +15,14 @@ from markets.models import Market, MarketPlan
 def recompute_calls(monkeypatch):
     """Records the market ids queued for dealers.tasks.recompute_market_evaluations."""
     calls: list[int] = []
-    stand_in = types.SimpleNamespace(delay=calls.append)
+    name = "dealers.tasks.recompute_market_evaluations"
+    stand_in = types.SimpleNamespace(name=name)
+
+    def send_task(task_name, args=(), kwargs=None):
+        if task_name == name:
+            calls.append(args[0])
+
+    monkeypatch.setattr(jobs.current_app, "send_task", send_task)
     try:
         import dealers.tasks as tasks_module
     except ImportError:  # before the dealers app ships the task: provide the module

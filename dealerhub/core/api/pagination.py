@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,12 +41,25 @@ class SyncCursorPagination(BasePagination):
             raise exceptions.ValidationError({"page_size": [_("A whole number, please.")]}) from exc
         return max(1, min(size, self.max_page_size))
 
-    def _decode(self, raw: str) -> tuple[str, int]:
+    def _decode(self, raw: str, key_field: str) -> tuple[object, int]:
+        """Read a cursor we issued; anything else is a clear 404, never a database error."""
         try:
             data = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
-            return data["k"], int(data["i"])
-        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+            pk = int(data["i"])
+            if not 0 <= pk < 2**63:
+                raise ValueError(pk)
+            if key_field == "id":
+                key = int(data["k"])
+                if not 0 <= key < 2**63:
+                    raise ValueError(key)
+            else:
+                key = datetime.fromisoformat(data["k"])
+                if key.tzinfo is None:
+                    raise ValueError(key)
+                key = key.astimezone(UTC)
+        except (ValueError, KeyError, TypeError, OverflowError, binascii.Error) as exc:
             raise exceptions.NotFound(_("Invalid cursor.")) from exc
+        return key, pk
 
     def _encode(self, key, pk: int) -> str:
         key = key.isoformat() if isinstance(key, datetime) else key
@@ -61,7 +74,7 @@ class SyncCursorPagination(BasePagination):
         queryset = queryset.order_by(key_field, id_field)
         raw = request.query_params.get(self.cursor_query_param)
         if raw:
-            key, pk = self._decode(raw)
+            key, pk = self._decode(raw, key_field)
             queryset = queryset.filter(
                 Q(**{f"{key_field}__gt": key}) | Q(**{key_field: key, f"{id_field}__gt": pk})
             )

@@ -101,10 +101,13 @@ class SyncMixin:
         if not created:
             if record.request_hash != fingerprint:
                 raise IdempotencyKeyReused()
+            headers = dict(record.response_headers)
+            content_type = headers.pop("Content-Type", None)
             replay = Response(
                 record.response_body,
                 status=record.status_code,
-                headers={**record.response_headers, "Idempotent-Replayed": "true"},
+                headers={**headers, "Idempotent-Replayed": "true"},
+                content_type=content_type,
             )
             raise _Replay(replay)
         self.idempotent_record = record
@@ -119,6 +122,8 @@ class SyncMixin:
         record = self.idempotent_record
         if record is not None and response.status_code < 500:
             headers = {k: v for k, v in response.items() if k in ("ETag", "Location")}
+            if response.content_type:  # e.g. application/problem+json for stored errors
+                headers["Content-Type"] = response.content_type
             integration_services.idempotency_store(
                 record=record,
                 status_code=response.status_code,

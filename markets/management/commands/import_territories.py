@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from dealerhub.core.jobs import enqueue_on_commit
 from markets.services import refresh_territory_counts, territories_import
 from markets.tasks import refresh_territory_counts as refresh_task
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if sync_counts:
             refresh_territory_counts()
         else:
-            transaction.on_commit(refresh_task.delay)
+            enqueue_on_commit(refresh_task)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {report.total_rows} territories: {report.created} created, "
