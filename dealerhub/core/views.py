@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from .dashboard import dashboard_for
 from .health import check_database, run_checks
 
 
@@ -29,10 +30,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        from markets.selectors import dashboard_summary
-
         context = super().get_context_data(**kwargs)
-        context["summary"] = dashboard_summary(user=self.request.user)
+        board = dashboard_for(user=self.request.user)
+        context["board"] = board
+        context["summary"] = board.markets
         return context
 
 
