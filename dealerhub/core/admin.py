@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from .models import OutboxEntry
+
 
 class ScopedAdminMixin:
     """Non-superuser staff see only rows in their territory scope in the Django admin."""
@@ -13,3 +15,8 @@ class ScopedAdminMixin:
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+@admin.register(OutboxEntry)
+class OutboxEntryAdmin(admin.ModelAdmin):
+    list_display = ["task_name", "created_at", "attempts", "error"]
