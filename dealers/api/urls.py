@@ -1,1 +1,33 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from .views import CandidateViewSet
+
+CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
+
+urlpatterns = [
+    path(
+        "dealer-candidates/",
+        CandidateViewSet.as_view({"get": "list"}),
+        name="dealer-candidate-list",
+    ),
+    re_path(
+        rf"^dealer-candidates/{CODE}$",
+        CandidateViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="dealer-candidate-detail",
+    ),
+    re_path(
+        rf"^dealer-candidates/{CODE}/evaluations$",
+        CandidateViewSet.as_view({"post": "evaluations"}),
+        name="dealer-candidate-evaluations",
+    ),
+    re_path(
+        rf"^dealer-candidates/{CODE}/evaluations/latest$",
+        CandidateViewSet.as_view({"get": "latest_evaluation"}),
+        name="dealer-candidate-latest-evaluation",
+    ),
+    re_path(
+        rf"^dealer-candidates/{CODE}/evaluation-sheet$",
+        CandidateViewSet.as_view({"get": "evaluation_sheet"}),
+        name="dealer-candidate-sheet",
+    ),
+]

@@ -1,0 +1,148 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..choices import DealerType, Decision, RedFlag, Source, Stage
+from ..models import Candidate, Evaluation
+
+PUBLIC_FIELDS = [
+    "external_code",
+    "name",
+    "legal_entity",
+    "market",
+    "source",
+    "stage",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "product_lines",
+    "areas_served",
+    "sales_facilities",
+    "wholesale_tier",
+    "ka_stores_supplied",
+    "brands_competing",
+    "brands_complementary",
+    "working_capital",
+    "warehouse_m2",
+    "deliverable_outlets_per_week",
+    "covered_outlets",
+    "staff_headcount",
+    "notes",
+    "confirmed_red_flags",
+    "updated_at",
+]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    """A dealer candidate; `market` is the market territory's administrative code.
+
+    The owner's personal details are included for managers and HQ only.
+    """
+
+    market = serializers.CharField(source="market.territory.code", read_only=True)
+    owner = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Candidate
+        fields = [*PUBLIC_FIELDS, "owner"]
+        read_only_fields = fields
+
+    def get_owner(self, candidate) -> dict | None:
+        user = self.context["request"].user
+        if not (user.is_hq or user.is_manager):
+            return None
+        return {name: getattr(candidate, name) for name in Candidate.OWNER_FIELDS}
+
+
+class CandidateWriteSerializer(serializers.Serializer):
+    """Body of PUT /api/v1/dealer-candidates/{external_code}."""
+
+    name = serializers.CharField(max_length=200)
+    market = serializers.CharField(
+        max_length=12, help_text=_("Administrative code of the market's territory.")
+    )
+    legal_entity = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    working_capital = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    warehouse_m2 = serializers.DecimalField(
+        max_digits=10, decimal_places=1, min_value=0, required=False, allow_null=True
+    )
+    deliverable_outlets_per_week = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True
+    )
+    covered_outlets = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+
+class EvaluationWriteSerializer(serializers.Serializer):
+    """Body of POST /api/v1/dealer-candidates/{external_code}/evaluations."""
+
+    ratings = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=_('Sub-item code → level 1–5 (e.g. {"brand_interest": 4}).'),
+    )
+    red_flags = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text=_("Red-flag codes: price_dumping, diversion, withholding_payments."),
+    )
+    notes = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text=_("Evidence note per sub-item code."),
+    )
+
+
+class EvaluationResultSerializer(serializers.ModelSerializer):
+    """An evaluation's scores: criterion scores, total, decision, type, template version."""
+
+    candidate = serializers.CharField(source="candidate.external_code")
+    criteria = serializers.DictField(
+        source="criteria_scores",
+        child=serializers.FloatField(allow_null=True),
+        help_text=_("Criterion code → score 0–100."),
+    )
+    total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
+    dealer_type = serializers.ChoiceField(choices=DealerType.choices)
+    template_version = serializers.IntegerField(source="template.version")
+    template = serializers.CharField(source="template.name")
+    red_flags = serializers.ListField(child=serializers.ChoiceField(choices=RedFlag.choices))
+    evaluator = serializers.CharField(source="evaluator.username", allow_null=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "candidate",
+            "criteria",
+            "total",
+            "decision",
+            "dealer_type",
+            "oversized",
+            "template",
+            "template_version",
+            "ratings",
+            "notes",
+            "red_flags",
+            "evaluator",
+            "created_at",
+            "scored_at",
+        ]
+        read_only_fields = fields
+
+
+class SheetStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)

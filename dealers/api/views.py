@@ -1,0 +1,146 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dealerhub.core.api.viewsets import ScopedViewSetMixin
+from markets.models import Market
+
+from .. import selectors, services, sheets
+from ..filtersets import CandidateFilterSet
+from ..models import Candidate
+from .serializers import (
+    CandidateSerializer,
+    CandidateWriteSerializer,
+    EvaluationResultSerializer,
+    EvaluationWriteSerializer,
+    SheetStatusSerializer,
+)
+
+
+class CandidateViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """Dealer candidates by external code, their evaluations and the PDF evaluation sheet."""
+
+    queryset = Candidate.objects.select_related("market__territory")
+    serializer_class = CandidateSerializer
+    filterset_class = CandidateFilterSet
+    lookup_field = "external_code"
+    sync_resource = "dealer-candidates"
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, external_code=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        request=CandidateWriteSerializer,
+        responses={200: CandidateSerializer, 201: CandidateSerializer},
+        summary="Create or update a dealer candidate by its external code",
+    )
+    def update(self, request, external_code=None):
+        existing = Candidate.objects.filter(external_code=external_code).only("pk").first()
+        if existing and not self.get_queryset().filter(pk=existing.pk).exists():
+            raise Http404
+        body = CandidateWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        market = (
+            Market.objects.for_user(request.user)
+            .filter(territory__code=values.pop("market"))
+            .first()
+        )
+        if market is None:
+            raise exceptions.ValidationError(
+                {"market": [_("No market in your territories has this code.")]}
+            )
+        values["market"] = market
+        try:
+            candidate, created = services.candidate_upsert(
+                external_code=external_code, values=values, user=request.user
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        candidate = self.get_queryset().get(pk=candidate.pk)
+        return Response(
+            self.get_serializer(candidate).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        request=EvaluationWriteSerializer,
+        responses={201: EvaluationResultSerializer},
+        summary="Submit a scorecard; answers the scores and the decision",
+        description=(
+            "Missing ratings answer 400 with the missing codes in `errors.missing`; a rating "
+            "outside 1–5 or an unknown code is a 400 naming it."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="evaluations")
+    def evaluations(self, request, external_code=None):
+        candidate = self.get_object()
+        body = EvaluationWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            evaluation, _result = services.evaluation_save(
+                candidate_id=candidate.pk,
+                user=request.user,
+                ratings=data["ratings"],
+                notes=data["notes"],
+                red_flags=data["red_flags"],
+                submit=True,
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        return Response(EvaluationResultSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: EvaluationResultSerializer}, summary="The latest scorecard")
+    @action(detail=True, methods=["get"], url_path="evaluations/latest")
+    def latest_evaluation(self, request, external_code=None):
+        evaluation = selectors.latest_evaluation(self.get_object())
+        if evaluation is None:
+            raise exceptions.NotFound(_("No submitted evaluation yet."))
+        return Response(EvaluationResultSerializer(evaluation).data)
+
+    @extend_schema(
+        parameters=[],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The current sheet"
+            ),
+            202: SheetStatusSerializer,
+        },
+        summary="The current evaluation sheet (PDF), or 202 while it renders",
+    )
+    @action(detail=True, methods=["get"], url_path="evaluation-sheet")
+    def evaluation_sheet(self, request, external_code=None):
+        candidate = self.get_object()
+        language = request.query_params.get("lang", "zh-hans")
+        sheet, current = sheets.sheet_for(candidate=candidate, language=language)
+        if current:
+            return FileResponse(
+                sheet.file.open("rb"),
+                content_type="application/pdf",
+                filename=f"{candidate.external_code}-v{sheet.version}.pdf",
+            )
+        return Response(
+            {
+                "status": sheet.status,
+                "version": sheet.version,
+                "detail": _("The sheet is being rendered; try again in a few seconds."),
+            },
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Retry-After": "3"},
+        )
+
+
+def candidate_or_404(user, external_code: str) -> Candidate:
+    return get_object_or_404(Candidate.objects.for_user(user), external_code=external_code)

@@ -1,0 +1,292 @@
+"""Reads for dealer selection, always through the user's scope."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+
+from markets import selectors as market_selectors
+from markets.models import Market
+
+from . import scoring
+from .choices import BOARD_STAGES, TemplateStatus
+from .defaults import DEFAULT_TEMPLATE_NAME
+from .models import (
+    Candidate,
+    Criterion,
+    Dealer,
+    Evaluation,
+    ObjectionAnswer,
+    RecomputeJob,
+    ScorecardTemplate,
+    SubItem,
+)
+from .recompute import MarketRequirement
+
+
+def candidate_list(*, user) -> QuerySet[Candidate]:
+    latest = Evaluation.objects.filter(candidate=OuterRef("pk"), submitted=True).order_by(
+        "-created_at", "-id"
+    )
+    return (
+        Candidate.objects.for_user(user)
+        .select_related("market", "market__territory", "owner_rep")
+        .annotate(
+            latest_total=Subquery(latest.values("total")[:1]),
+            latest_decision=Subquery(latest.values("decision")[:1]),
+            latest_type=Subquery(latest.values("dealer_type")[:1]),
+        )
+    )
+
+
+def market_choices(*, user) -> QuerySet[Market]:
+    return Market.objects.for_user(user).select_related("territory").order_by("territory__path")
+
+
+def published_template(name: str = DEFAULT_TEMPLATE_NAME) -> ScorecardTemplate:
+    return ScorecardTemplate.objects.get(name=name, status=TemplateStatus.PUBLISHED)
+
+
+def template_with_items(template_id: int) -> ScorecardTemplate:
+    return ScorecardTemplate.objects.prefetch_related(
+        Prefetch(
+            "criteria",
+            queryset=Criterion.objects.order_by("position", "id").prefetch_related(
+                Prefetch("subitems", queryset=SubItem.objects.order_by("position", "id"))
+            ),
+        )
+    ).get(pk=template_id)
+
+
+def template_spec(template: ScorecardTemplate) -> scoring.TemplateSpec:
+    """The pure scoring's view of a template version (criteria must be prefetched)."""
+    return scoring.TemplateSpec(
+        version=template.version,
+        criteria=tuple(
+            scoring.CriterionSpec(
+                criterion.code,
+                Decimal(criterion.weight),
+                tuple(
+                    scoring.SubItemSpec(item.code, Decimal(item.weight))
+                    for item in criterion.subitems.all()
+                ),
+            )
+            for criterion in template.criteria.all()
+        ),
+    )
+
+
+def requirement_for(market: Market) -> tuple[scoring.Capacity, bool]:
+    """The market plan's required capacity (markets app interface) as scoring input."""
+    need = market_selectors.required_capacity(market=market)
+    return (
+        scoring.Capacity(
+            working_capital=need.working_capital,
+            warehouse_m2=need.warehouse_m2,
+            deliverable_outlets_per_week=need.deliverable_outlets_per_week,
+            covered_outlets=need.covered_outlets,
+        ),
+        need.is_key_city,
+    )
+
+
+def market_requirements(markets) -> list[MarketRequirement]:
+    rows = []
+    for market in markets:
+        need, key_city = requirement_for(market)
+        rows.append(
+            MarketRequirement(
+                market.pk,
+                need.working_capital,
+                need.warehouse_m2,
+                need.deliverable_outlets_per_week,
+                need.covered_outlets,
+                key_city,
+            )
+        )
+    return rows
+
+
+def capacity_of(candidate: Candidate) -> scoring.Capacity:
+    return scoring.Capacity(
+        working_capital=candidate.working_capital,
+        warehouse_m2=candidate.warehouse_m2,
+        deliverable_outlets_per_week=candidate.deliverable_outlets_per_week,
+        covered_outlets=candidate.covered_outlets,
+    )
+
+
+def latest_evaluation(candidate: Candidate, *, submitted: bool = True) -> Evaluation | None:
+    evaluations = candidate.evaluations.select_related("template", "evaluator")
+    if submitted:
+        evaluations = evaluations.filter(submitted=True)
+    return evaluations.order_by("-created_at", "-id").first()
+
+
+def draft_evaluation(candidate: Candidate) -> Evaluation | None:
+    return (
+        candidate.evaluations.filter(submitted=False)
+        .select_related("template")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def score_result(evaluation: Evaluation) -> scoring.Result:
+    """Recompute the full result (fit table, sub-item points) for display."""
+    template = template_with_items(evaluation.template_id)
+    candidate = evaluation.candidate
+    need, key_city = requirement_for(candidate.market)
+    return scoring.evaluate(
+        template=template_spec(template),
+        ratings=evaluation.ratings,
+        red_flags=[*evaluation.red_flags, *candidate.confirmed_red_flags],
+        capacity=capacity_of(candidate),
+        requirement=need,
+        key_city=key_city,
+    )
+
+
+def evaluated_count(market_id: int) -> int:
+    """Candidates of a market with a submitted evaluation (rule 3)."""
+    return (
+        Candidate.objects.filter(market_id=market_id, evaluations__submitted=True)
+        .distinct()
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    candidate: Candidate
+    evaluation: Evaluation | None
+    result: scoring.Result | None
+
+
+def comparison(*, user, market: Market, template: ScorecardTemplate | None = None):
+    """Candidates of one market with their latest submitted scores, best total first."""
+    candidates = list(candidate_list(user=user).filter(market=market).order_by("name"))
+    latest: dict[int, Evaluation] = {}
+    for evaluation in (
+        Evaluation.objects.filter(candidate__in=candidates, submitted=True)
+        .select_related("template")
+        .order_by("candidate_id", "-created_at", "-id")
+    ):
+        latest.setdefault(evaluation.candidate_id, evaluation)
+    need, key_city = requirement_for(market)
+    specs: dict[int, scoring.TemplateSpec] = {}
+    rows = []
+    for candidate in candidates:
+        evaluation = latest.get(candidate.pk)
+        result = None
+        if evaluation is not None:
+            if evaluation.template_id not in specs:
+                specs[evaluation.template_id] = template_spec(
+                    template_with_items(evaluation.template_id)
+                )
+            result = scoring.evaluate(
+                template=specs[evaluation.template_id],
+                ratings=evaluation.ratings,
+                red_flags=[*evaluation.red_flags, *candidate.confirmed_red_flags],
+                capacity=capacity_of(candidate),
+                requirement=need,
+                key_city=key_city,
+            )
+        rows.append(ComparisonRow(candidate, evaluation, result))
+    rows.sort(key=lambda row: -(row.evaluation.total or 0) if row.evaluation else 1)
+    return rows
+
+
+def board(*, user, market: Market | None = None, region=None) -> list[dict]:
+    """Kanban columns: candidates per stage, for one market or one region subtree."""
+    candidates = candidate_list(user=user)
+    if market is not None:
+        candidates = candidates.filter(market=market)
+    elif region is not None:
+        candidates = candidates.filter(market__territory__path__startswith=region.path)
+    by_stage: dict[str, list[Candidate]] = {stage: [] for stage in BOARD_STAGES}
+    for candidate in candidates.order_by("market__territory__path", "name")[:500]:
+        by_stage[candidate.stage].append(candidate)
+    return [
+        {"stage": stage, "label": stage.label, "candidates": by_stage[stage]}
+        for stage in BOARD_STAGES
+    ]
+
+
+def stage_counts(*, user) -> dict[str, int]:
+    return dict(
+        Candidate.objects.for_user(user).values_list("stage").annotate(n=Count("id")).order_by()
+    )
+
+
+def active_dealer_pairs(*, exclude_candidate_id: int | None = None):
+    """(dealer, territory path, channel) of every active dealer's contract."""
+    dealers = (
+        Dealer.objects.active()
+        .exclude(candidate_id=exclude_candidate_id)
+        .select_related("candidate__contract")
+        .prefetch_related("candidate__contract__territories")
+    )
+    pairs = []
+    for dealer in dealers:
+        contract = getattr(dealer.candidate, "contract", None)
+        if contract is None:
+            continue
+        for territory in contract.territories.all():
+            for channel in contract.channels:
+                pairs.append((dealer, territory.path, channel))
+    return pairs
+
+
+def contract_overlaps(contract) -> list[tuple]:
+    new_pairs = [
+        (territory.path, channel)
+        for territory in contract.territories.all()
+        for channel in contract.channels
+    ]
+    return scoring.overlapping_pairs(
+        new_pairs, active_dealer_pairs(exclude_candidate_id=contract.candidate_id)
+    )
+
+
+def sheet_fingerprint(candidate: Candidate, language: str) -> str:
+    """What the sheet shows, condensed: changes when the scores behind it change."""
+    evaluation = latest_evaluation(candidate)
+    payload = {
+        "language": language,
+        "evaluation": evaluation.pk if evaluation else None,
+        "template": evaluation.template_id if evaluation else None,
+        "total": str(evaluation.total) if evaluation else None,
+        "criteria": evaluation.criteria_scores if evaluation else None,
+        "decision": evaluation.decision if evaluation else None,
+        "type": evaluation.dealer_type if evaluation else None,
+        "updated": evaluation.updated_at.isoformat() if evaluation else None,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def objection_playbook() -> QuerySet[ObjectionAnswer]:
+    return ObjectionAnswer.objects.order_by("id")
+
+
+def recompute_jobs(*, user) -> QuerySet[RecomputeJob]:
+    jobs = RecomputeJob.objects.select_related("template", "market__territory")
+    if not user.is_hq:
+        jobs = jobs.filter(market__in=Market.objects.for_user(user))
+    return jobs[:20]
+
+
+def market_dealer_channels(*, market: Market) -> set[str]:
+    """Channels covered by the market's active dealers (markets' success checklist)."""
+    channels: set[str] = set()
+    for row in (
+        Dealer.objects.active()
+        .filter(market=market)
+        .values_list("candidate__contract__channels", flat=True)
+    ):
+        channels.update(row or [])
+    return channels

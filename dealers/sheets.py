@@ -1,0 +1,277 @@
+"""The A4 evaluation sheet (PDF): HTML template rendered by WeasyPrint in a Celery task.
+
+Rendering fetches nothing but the configured CJK font: every other URL (file://, http…)
+is refused by the fetcher, so a candidate's data can never pull in local files.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import subprocess
+import time
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import scoring, selectors
+from .choices import DEALER_TYPE_GUIDANCE, SheetStatus
+from .models import Candidate, EvaluationSheet
+
+DEBIAN_CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+LANGUAGES = ("zh-hans", "en")
+OTHERS_SHOWN = 10
+
+
+@cache
+def cjk_font_path() -> str:
+    """settings.PDF_CJK_FONT_PATH, else what fontconfig finds, else Debian's Noto CJK."""
+    configured = getattr(settings, "PDF_CJK_FONT_PATH", "")
+    if configured:
+        return configured
+    if shutil.which("fc-match"):
+        found = subprocess.run(  # noqa: S603 - fixed arguments, no user input
+            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
+        if found and Path(found).exists():
+            return found
+    return DEBIAN_CJK_FONT
+
+
+_STYLESHEET: dict = {}
+
+
+@cache
+def _font_bytes() -> bytes:
+    return Path(cjk_font_path()).read_bytes()
+
+
+@cache
+def _font_config():
+    """One font configuration per process: WeasyPrint then loads the CJK font once."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Drop it before interpreter shutdown, while its temporary folder can still be removed.
+    atexit.register(_STYLESHEET.clear)
+    atexit.register(_font_config.cache_clear)
+    return FontConfiguration()
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    font_url = Path(cjk_font_path()).resolve().as_uri()
+
+    class FontOnlyFetcher(URLFetcher):
+        """Serves the CJK font from disk and refuses every other URL."""
+
+        def fetch(self, url, headers=None):
+            if url == font_url:
+                return URLFetcherResponse(url, _font_bytes())
+            raise ValueError(f"Blocked URL in PDF rendering: {url[:80]}")
+
+    return FontOnlyFetcher(timeout=5), font_url
+
+
+def sheet_context(candidate: Candidate, language: str) -> dict:
+    evaluation = selectors.latest_evaluation(candidate)
+    context = {
+        "candidate": candidate,
+        "market": candidate.market,
+        "evaluation": evaluation,
+        "english": language == "en",
+        "company": getattr(settings, "COMPANY_NAME", "DealerHub"),
+    }
+    if evaluation is None:
+        return context
+    template = selectors.template_with_items(evaluation.template_id)
+    need, key_city = selectors.requirement_for(candidate.market)
+    result = scoring.evaluate(
+        template=selectors.template_spec(template),
+        ratings=evaluation.ratings,
+        red_flags=[*evaluation.red_flags, *candidate.confirmed_red_flags],
+        capacity=selectors.capacity_of(candidate),
+        requirement=need,
+        key_city=key_city,
+    )
+    criteria = []
+    for criterion in template.criteria.all():
+        items = []
+        for item in criterion.subitems.all():
+            items.append(
+                {
+                    "item": item,
+                    "level": evaluation.ratings.get(item.code),
+                    "points": result.subitem_points.get(item.code),
+                    "note": evaluation.notes.get(item.code, ""),
+                    "fitted": any(
+                        row.subitem == item.code and row.points is not None
+                        for row in result.fit_rows
+                    ),
+                }
+            )
+        criteria.append(
+            {"criterion": criterion, "items": items, "score": result.criteria.get(criterion.code)}
+        )
+    others = _others(candidate)
+    context.update(
+        template=template,
+        result=result,
+        criteria=criteria,
+        gates=_gates(result),
+        guidance=DEALER_TYPE_GUIDANCE.get(result.dealer_type, ""),
+        others=others,
+        key_city=key_city,
+    )
+    return context
+
+
+def _others(candidate: Candidate):
+    from .models import Evaluation
+
+    latest: dict[int, Evaluation] = {}
+    for evaluation in (
+        Evaluation.objects.filter(candidate__market=candidate.market, submitted=True)
+        .select_related("candidate")
+        .order_by("candidate_id", "-created_at", "-id")
+    ):
+        latest.setdefault(evaluation.candidate_id, evaluation)
+    ranked = sorted(latest.values(), key=lambda e: -(e.total or 0))
+    # The best ten and this candidate: a sheet stays one or two pages in a crowded market.
+    top = ranked[:OTHERS_SHOWN]
+    own = [e for e in ranked[OTHERS_SHOWN:] if e.candidate_id == candidate.pk]
+    return top + own
+
+
+def _gates(result: scoring.Result) -> list[dict]:
+    c = result.criteria
+    return [
+        {
+            "number": 1,
+            "code": "reputation",
+            "value": c.get(scoring.REPUTATION),
+            "flags": result.red_flags,
+            "passed": not result.red_flags
+            and not (
+                c.get(scoring.REPUTATION) is not None
+                and c[scoring.REPUTATION] < scoring.REPUTATION_VETO_BELOW
+            ),
+        },
+        {
+            "number": 2,
+            "code": "willingness",
+            "value": c.get(scoring.WILLINGNESS),
+            "passed": c.get(scoring.WILLINGNESS) is not None
+            and c[scoring.WILLINGNESS] >= scoring.WILLINGNESS_GATE_BELOW,
+        },
+        {
+            "number": 3,
+            "code": "strength",
+            "value": c.get(scoring.STRENGTH),
+            "passed": c.get(scoring.STRENGTH) is not None
+            and c[scoring.STRENGTH] >= scoring.STRENGTH_GATE_BELOW,
+        },
+    ]
+
+
+def _styles(font_config):
+    """The sheet's CSS (with the @font-face) parsed once per process."""
+    from weasyprint import CSS
+
+    fetcher, font_url = _fetcher()
+    if font_url not in _STYLESHEET:
+        css = render_to_string("dealers/pdf/sheet.css", {"font_url": font_url})
+        _STYLESHEET[font_url] = CSS(
+            string=css, url_fetcher=fetcher, base_url="about:blank", font_config=font_config
+        )
+    return _STYLESHEET[font_url]
+
+
+def render_pdf(candidate: Candidate, language: str) -> bytes:
+    """The sheet as PDF bytes (Chinese by default, English on request)."""
+    from weasyprint import HTML
+
+    fetcher, font_url = _fetcher()
+    with translation.override(language):
+        html = render_to_string(
+            "dealers/pdf/sheet.html",
+            {**sheet_context(candidate, language), "font_url": font_url},
+        )
+    font_config = _font_config()
+    document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank")
+    return document.write_pdf(font_config=font_config, stylesheets=[_styles(font_config)])
+
+
+def sheet_for(*, candidate: Candidate, language: str) -> tuple[EvaluationSheet, bool]:
+    """The candidate's sheet in a language; queues a render if missing or stale.
+
+    Returns (sheet, current) where current means the stored file matches today's scores.
+    """
+    from .services import queue_sheet_renders
+
+    language = language if language in LANGUAGES else "zh-hans"
+    fingerprint = selectors.sheet_fingerprint(candidate, language)
+    with transaction.atomic():
+        sheet, _created = EvaluationSheet.objects.select_for_update().get_or_create(
+            candidate=candidate, language=language
+        )
+        current = sheet.status == SheetStatus.READY and sheet.fingerprint == fingerprint
+        if not current and sheet.status != SheetStatus.PENDING:
+            sheet.status = SheetStatus.STALE if sheet.file else SheetStatus.PENDING
+            sheet.save(update_fields=["status", "updated_at"])
+            queue_sheet_renders([sheet.pk])
+        elif not current and _created:
+            queue_sheet_renders([sheet.pk])
+    return sheet, current
+
+
+def render_sheet(*, sheet_id: int) -> bool:
+    """Render one sheet if it is not current; True when a new version was stored."""
+    sheet = EvaluationSheet.objects.select_related("candidate__market__territory").get(pk=sheet_id)
+    candidate = sheet.candidate
+    fingerprint = selectors.sheet_fingerprint(candidate, sheet.language)
+    if sheet.status == SheetStatus.READY and sheet.fingerprint == fingerprint and sheet.file:
+        return False
+    started = time.perf_counter()
+    try:
+        pdf = render_pdf(candidate, sheet.language)
+    except Exception as exc:  # record the failure on the sheet for the UI, then re-raise
+        EvaluationSheet.objects.filter(pk=sheet.pk).update(
+            status=SheetStatus.FAILED, error=repr(exc)[:2000], updated_at=timezone.now()
+        )
+        raise
+    elapsed = time.perf_counter() - started
+    old_name = sheet.file.name if sheet.file else ""
+    version = sheet.version + 1
+    storage = sheet.file.storage
+    name = storage.save(
+        f"dealers/sheets/{candidate.external_code}-{sheet.language}-v{version}.pdf",
+        ContentFile(pdf),
+    )
+    # Claim the new version only if nobody stored one (or deleted the sheet) meanwhile.
+    claimed = EvaluationSheet.objects.filter(pk=sheet.pk, version=sheet.version).update(
+        version=version,
+        file=name,
+        fingerprint=fingerprint,
+        status=SheetStatus.READY,
+        size=len(pdf),
+        render_seconds=elapsed,
+        error="",
+        rendered_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        storage.delete(name)
+        return False
+    if old_name and old_name != name:
+        storage.delete(old_name)
+    return True
