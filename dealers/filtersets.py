@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core.filters import SinceFilter
 from markets.models import Territory
 
 from .choices import Decision, Source, Stage
@@ -31,9 +32,7 @@ class CandidateFilterSet(django_filters.FilterSet):
     )
     market = django_filters.CharFilter(field_name="market__territory__code", label=_("Market code"))
     within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = SinceFilter(field_name="updated_at", label=_("Updated since"))
 
     class Meta:
         model = Candidate

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealerhub.core.jobs import enqueue_on_commit
 from markets import selectors as market_selectors
 from markets.models import Market
 
@@ -243,9 +244,12 @@ def evaluation_save(
         requirement=need,
         key_city=key_city,
     )
+    previous = selectors.latest_evaluation(candidate) if submit else None
     _apply_result(evaluation, result)
     evaluation.full_clean()
     evaluation.save()
+    if submit and (previous is None or previous.decision != evaluation.decision):
+        _publish_decision(candidate, evaluation, previous.decision if previous else None)
     EvaluationScore.objects.create(
         evaluation=evaluation,
         template_id=evaluation.template_id,
@@ -283,7 +287,7 @@ def queue_sheet_renders(sheet_ids: list[int], chunk: int = 10) -> None:
     ids = list(sheet_ids)
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        transaction.on_commit(lambda part=part: render_sheets.delay(part))
+        enqueue_on_commit(render_sheets, part)
 
 
 # --- Pipeline -------------------------------------------------------------------------------
@@ -417,6 +421,26 @@ def candidate_move(
     return change
 
 
+def _publish_decision(candidate: Candidate, evaluation: Evaluation, previous: str | None) -> None:
+    """Webhook `evaluation.decision_changed` for subscribed ERP clients."""
+    from integrations.choices import WebhookEvent
+    from integrations.services import webhook_publish
+
+    webhook_publish(
+        event=WebhookEvent.EVALUATION_DECISION_CHANGED,
+        data={
+            "candidate": candidate.external_code,
+            "name": candidate.name,
+            "market": candidate.market.territory.code,
+            "decision": evaluation.decision,
+            "previous_decision": previous,
+            "total": str(evaluation.total) if evaluation.total is not None else None,
+            "dealer_type": evaluation.dealer_type,
+        },
+        territory_path=candidate.market.territory.path,
+    )
+
+
 def _appoint_dealer(*, candidate: Candidate, user, overridden: list[int]) -> Dealer:
     contract = candidate.contract
     overlaps = selectors.contract_overlaps(contract)
@@ -432,6 +456,20 @@ def _appoint_dealer(*, candidate: Candidate, user, overridden: list[int]) -> Dea
             "overlap_confirmed_by": user if 5 in overridden else None,
             "overlap_note": note,
         },
+    )
+    from integrations.choices import WebhookEvent
+    from integrations.services import webhook_publish
+
+    webhook_publish(
+        event=WebhookEvent.DEALER_SIGNED,
+        data={
+            "dealer": dealer.external_code,
+            "name": dealer.name,
+            "market": candidate.market.territory.code,
+            "since": dealer.since.isoformat() if dealer.since else None,
+            "overlaps": note,
+        },
+        territory_path=candidate.market.territory.path,
     )
     return dealer
 
@@ -492,7 +530,7 @@ def template_publish(*, template_id: int) -> RecomputeJob:
     job = RecomputeJob.objects.create(kind=RecomputeKind.TEMPLATE, template=template)
     from .tasks import run_recompute_job
 
-    transaction.on_commit(lambda: run_recompute_job.delay(job.pk))
+    enqueue_on_commit(run_recompute_job, job.pk)
     return job
 
 

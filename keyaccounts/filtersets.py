@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core.filters import SinceFilter
 from markets.models import Territory
 
 from .choices import AccountFormat, Quadrant
@@ -27,9 +28,7 @@ class KeyAccountFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
     )
     within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Updated since")
-    )
+    updated_since = SinceFilter(field_name="updated_at", label=_("Updated since"))
 
     class Meta:
         model = KeyAccount

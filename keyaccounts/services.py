@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealerhub.core.jobs import enqueue_on_commit
 from markets.models import Territory
 
 from . import scoring
@@ -314,7 +315,7 @@ def recompute_request(*, template_id: int, user=None) -> RecomputeJob:
     from .tasks import recompute_assessments
 
     job = RecomputeJob.objects.create(template_id=template_id, requested_by=user)
-    transaction.on_commit(lambda: recompute_assessments.delay(job.pk))
+    enqueue_on_commit(recompute_assessments, job.pk)
     return job
 
 

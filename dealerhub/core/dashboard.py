@@ -41,8 +41,16 @@ def dashboard_for(*, user) -> Dashboard:
 
 
 def _dealer_pipeline(user) -> list:
-    try:
-        from dealers.selectors import pipeline_counts
-    except ImportError:
-        return []
-    return pipeline_counts(user=user)
+    """Candidates per active pipeline stage, linked to the filtered candidate list."""
+    from django.urls import reverse
+
+    from dealers.choices import Stage
+    from dealers.selectors import stage_counts
+
+    counts = stage_counts(user=user)
+    url = reverse("dealers:candidate_list")
+    shown = [Stage.SCREENING, Stage.EVALUATION, Stage.SELECTED, Stage.NEGOTIATING, Stage.SIGNED]
+    return [
+        {"label": stage.label, "count": counts.get(stage.value, 0), "url": f"{url}?stage={stage.value}"}
+        for stage in shown
+    ]

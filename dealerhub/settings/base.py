@@ -241,6 +241,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- PDF rendering ------------------------------------------------------------------
+# A CJK font file embedded in generated PDFs (empty: ask fontconfig, then Debian's Noto CJK).
+PDF_CJK_FONT_PATH = env_str("PDF_CJK_FONT_PATH", "")
+
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {
     "version": 1,

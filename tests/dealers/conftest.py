@@ -76,3 +76,12 @@ def cs_candidate(world, default_template):
 
 
 __all__ = ["Decimal", "all_ratings", "scoring"]
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service-level assertions below read English messages; pages pick their own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
