@@ -13,7 +13,7 @@ from markets import selectors as market_selectors
 from markets.models import Market
 
 from . import scoring
-from .choices import BOARD_STAGES, TemplateStatus
+from .choices import BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
     Candidate,
@@ -290,3 +290,24 @@ def market_dealer_channels(*, market: Market) -> set[str]:
     ):
         channels.update(row or [])
     return channels
+
+
+def market_customers(*, user, market: Market) -> list[Candidate]:
+    """The market's dealer candidates past the first contact, signed dealers first."""
+    order = {
+        Stage.SIGNED: 0,
+        Stage.NEGOTIATING: 1,
+        Stage.SELECTED: 2,
+        Stage.EVALUATION: 3,
+        Stage.SCREENING: 4,
+        Stage.NURTURE: 5,
+    }
+    candidates = (
+        candidate_list(user=user)
+        .filter(market=market)
+        .exclude(stage__in=[Stage.PROSPECT, Stage.REJECTED])
+    )
+    rows = sorted(candidates, key=lambda c: (order.get(c.stage, 9), c.name))
+    for row in rows:
+        row.decision_label = Decision(row.latest_decision).label if row.latest_decision else ""
+    return rows

@@ -165,8 +165,17 @@ class MarketDetailView(ScopedQuerysetMixin, DetailView):
             competitors=competitors,
             shortlist=selectors.ka_shortlist(market=market),
             shipments=market.trial_shipments.select_related("sub_wholesaler")[:20],
+            market_dealers=self._dealers(market),
         )
         return context
+
+    def _dealers(self, market):
+        """Dealers and dealer candidates of this market, for the customer table."""
+        try:
+            from dealers.selectors import market_customers
+        except ImportError:
+            return []
+        return market_customers(user=self.request.user, market=market)
 
     def _checklist(self, market):
         from .rules import COMPUTED_KEYS

@@ -51,6 +51,10 @@ def _dealer_pipeline(user) -> list:
     url = reverse("dealers:candidate_list")
     shown = [Stage.SCREENING, Stage.EVALUATION, Stage.SELECTED, Stage.NEGOTIATING, Stage.SIGNED]
     return [
-        {"label": stage.label, "count": counts.get(stage.value, 0), "url": f"{url}?stage={stage.value}"}
+        {
+            "label": stage.label,
+            "count": counts.get(stage.value, 0),
+            "url": f"{url}?stage={stage.value}",
+        }
         for stage in shown
     ]

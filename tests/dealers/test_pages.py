@@ -254,3 +254,14 @@ def test_move_never_redirects_off_site(client, rep, sz_candidate, surveyed):
         {"to_stage": "screening", "next": "//evil.example/"},
     )
     assert response["Location"] == reverse("dealers:candidate_detail", args=[sz_candidate.pk])
+
+
+def test_market_page_lists_the_markets_dealer_candidates(client, manager, world, sz_candidate):
+    from dealers.models import Candidate
+
+    Candidate.objects.filter(pk=sz_candidate.pk).update(stage="evaluation")
+    client.force_login(manager)
+
+    response = client.get(f"/markets/{world.shenzhen_market.pk}/")
+
+    assert [c.pk for c in response.context["market_dealers"]] == [sz_candidate.pk]
