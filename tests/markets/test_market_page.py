@@ -31,7 +31,7 @@ def test_market_page_with_500_outlets_has_bounded_queries(
     CompetitorProductFactory(competitor=CompetitorFactory(market=world.shenzhen_market))
     client.force_login(manager)
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("markets:market_detail", args=[world.shenzhen_market.pk]))
 
     assert response.status_code == 200
