@@ -9,7 +9,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet
+from dealerhub.core.api.sync import SyncMixin
+from dealerhub.core.api.throttling import TokenRateThrottle
+from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet, TokenScopePermission
 from markets.models import Territory
 
 from .. import selectors, services
@@ -37,9 +39,10 @@ def _territory_in_scope(user, code: str) -> Territory:
     return territory
 
 
-class KeyAccountViewSet(ScopedReadOnlyViewSet):
+class KeyAccountViewSet(SyncMixin, ScopedReadOnlyViewSet):
     """Key accounts (chains), scoped by their home territory; upsert by external code."""
 
+    sync_resource = "key-accounts"
     queryset = KeyAccount.objects.select_related("territory").with_latest_assessment()
     serializer_class = KeyAccountSerializer
     filterset_class = KeyAccountFilterSet
@@ -57,6 +60,8 @@ class KeyAccountViewSet(ScopedReadOnlyViewSet):
             raise Http404
         if not _can_write(user):
             raise exceptions.PermissionDenied()
+        if exists:
+            self.check_if_match(request, KeyAccount.objects.get(external_code=external_code))
         body = KeyAccountWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -81,7 +86,9 @@ class KeyAccountViewSet(ScopedReadOnlyViewSet):
 class AssessmentView(APIView):
     """The yearly attractiveness × supportiveness assessment of one account."""
 
-    permission_classes = [IsAuthenticated]
+    sync_resource = "key-accounts"
+    permission_classes = [IsAuthenticated, TokenScopePermission]
+    throttle_classes = [TokenRateThrottle]
 
     def _account(self, request, external_code: str) -> KeyAccount:
         return get_object_or_404(
@@ -126,7 +133,9 @@ class AssessmentView(APIView):
 class MatrixView(APIView):
     """The portfolio matrix: every assessed account in scope with its scores and quadrant."""
 
-    permission_classes = [IsAuthenticated]
+    sync_resource = "key-accounts"
+    permission_classes = [IsAuthenticated, TokenScopePermission]
+    throttle_classes = [TokenRateThrottle]
 
     @extend_schema(
         parameters=[

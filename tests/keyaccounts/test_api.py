@@ -217,3 +217,28 @@ def test_schema_documents_the_acceptance_paths(api_client, hq_admin):
         "/api/v1/key-accounts/{external_code}/assessments/{year}",
         "/api/v1/ka-matrix",
     } <= set(paths)
+
+
+def test_erp_token_needs_the_key_accounts_scope(accounts, template, api_client):
+    from integrations.services import api_client_create
+
+    _client, raw = api_client_create(
+        name="only dealers", resource_scopes={"dealer-candidates": "read"}, all_territories=True
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert api_client.get("/api/v1/ka-matrix", {"year": 2025}).status_code == 404
+    assert api_client.get("/api/v1/key-accounts/SZ-001").status_code == 404
+
+
+def test_erp_token_with_read_scope_reads_but_cannot_write(accounts, template, api_client):
+    from integrations.services import api_client_create
+
+    _client, raw = api_client_create(
+        name="ka reader", resource_scopes={"key-accounts": "read"}, all_territories=True
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert api_client.get("/api/v1/key-accounts/SZ-001").status_code == 200
+    response = api_client.put("/api/v1/key-accounts/SZ-001", {"name": "改名"}, format="json")
+    assert response.status_code == 404
