@@ -527,10 +527,20 @@ class Contract(models.Model):
 class Dealer(models.Model):
     """An appointed dealer: a signed candidate with its contract."""
 
-    candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="dealer")
+    # Dealers signed in DealerHub come from a candidate; dealers an ERP pushes may not.
+    candidate = models.OneToOneField(
+        Candidate, on_delete=models.PROTECT, related_name="dealer", null=True, blank=True
+    )
     market = models.ForeignKey("markets.Market", on_delete=models.PROTECT, related_name="dealers")
     name = models.CharField(_("name"), max_length=200)
     external_code = models.CharField(_("external code"), max_length=64, unique=True)
+    legal_name = models.CharField(_("legal entity"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    credit_limit = models.DecimalField(
+        _("credit limit (¥)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
     since = models.DateField(_("dealer since"))
     overlap_confirmed_by = models.ForeignKey(
@@ -550,6 +560,10 @@ class Dealer(models.Model):
         verbose_name = _("dealer")
         verbose_name_plural = _("dealers")
         ordering = ["market", "name"]
+        indexes = [
+            models.Index(fields=["market", "active"], name="dealer_market_active"),
+            models.Index(fields=["updated_at", "id"], name="dealer_sync_cursor"),
+        ]
 
     def __str__(self) -> str:
         return self.name

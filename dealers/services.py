@@ -687,3 +687,112 @@ def objection_update(*, objection_id: int, heading: str, answer: str, expected_u
     item.full_clean()
     item.save()
     return item
+
+
+# --- ERP master data: dealers -----------------------------------------------------------
+
+DEALER_SYNC_FIELDS = [
+    "market",
+    "name",
+    "legal_name",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "credit_limit",
+    "active",
+    "since",
+]
+
+
+def dealers_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> list[dict]:
+    """Upsert dealers pushed by an ERP: one result per record, in order.
+
+    Each record is a dict of validated fields with `external_code` and `market` (the
+    market territory's code), or {"errors": …} when its own validation failed. Markets
+    are resolved (and checked against the caller's scope) in one query; the write is one
+    set-based statement (`dealerhub.core.bulk.bulk_upsert`), unchanged rows untouched.
+    """
+    from dealerhub.core.bulk import ERROR, bulk_upsert
+
+    codes = {r["market"] for r in records if "errors" not in r}
+    markets = {
+        code: (market_id, path)
+        for market_id, code, path in Market.objects.filter(territory__code__in=codes).values_list(
+            "id", "territory__code", "territory__path"
+        )
+    }
+    results: list[dict] = []
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        code = record.get("external_code")
+        if "errors" in record:
+            results.append(
+                {
+                    "index": index,
+                    "external_code": code,
+                    "status": "error",
+                    "errors": record["errors"],
+                }
+            )
+            continue
+        market = markets.get(record["market"])
+        visible = market and (
+            allowed_paths is None or any(market[1].startswith(p) for p in allowed_paths)
+        )
+        problem = None
+        if not visible:
+            problem = {
+                "market": [_("No market has the code %(code)s.") % {"code": record["market"]}]
+            }
+        elif code in seen:
+            problem = {"external_code": [_("This code appears twice in the batch.")]}
+        if problem:
+            results.append(
+                {"index": index, "external_code": code, "status": "error", "errors": problem}
+            )
+            continue
+        seen.add(code)
+        rows.append({**record, "market": market[0]})
+        results.append({"index": index, "external_code": code, "status": None})
+    if rows:
+        if allowed_paths is not None:
+            # A scoped client may not take over a dealer that sits outside its scope.
+            outside = set(
+                Dealer.objects.filter(external_code__in=[r["external_code"] for r in rows])
+                .exclude(pk__in=Dealer.objects.within_paths(allowed_paths).values("pk"))
+                .values_list("external_code", flat=True)
+            )
+            for result in results:
+                if result["external_code"] in outside and result["status"] is None:
+                    result.update(
+                        status="error",
+                        errors={
+                            "external_code": [
+                                _("No dealer has the code %(code)s.")
+                                % {"code": result["external_code"]}
+                            ]
+                        },
+                    )
+            rows = [r for r in rows if r["external_code"] not in outside]
+        outcomes = bulk_upsert(model=Dealer, rows=rows, fields=DEALER_SYNC_FIELDS)
+        for result in results:
+            if result["status"] is None:
+                outcome = outcomes[result["external_code"]]
+                result["status"] = outcome
+                if outcome == ERROR:
+                    result["errors"] = {"non_field_errors": [_("The database refused it.")]}
+    return results
+
+
+@transaction.atomic
+def dealer_delete(*, dealer: Dealer) -> None:
+    """Delete a dealer and leave a tombstone so incremental pulls see the deletion."""
+    from integrations.services import tombstone_record
+
+    tombstone_record(
+        resource="dealers",
+        external_code=dealer.external_code,
+        territory_path=dealer.market.territory.path,
+    )
+    dealer.delete()

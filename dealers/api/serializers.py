@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..choices import DealerType, Decision, RedFlag, Source, Stage
-from ..models import Candidate, Evaluation
+from ..models import Candidate, Dealer, Evaluation
 
 PUBLIC_FIELDS = [
     "external_code",
@@ -146,3 +146,63 @@ class SheetStatusSerializer(serializers.Serializer):
 
 class StageSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
+
+
+# --- Dealers (ERP master data) ------------------------------------------------------------
+
+
+class DealerSerializer(serializers.ModelSerializer):
+    """An active or former dealer; `market` is the market territory's administrative code."""
+
+    market = serializers.CharField(source="market.territory.code", read_only=True)
+    candidate = serializers.CharField(
+        source="candidate.external_code", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Dealer
+        fields = [
+            "external_code",
+            "name",
+            "legal_name",
+            "market",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "credit_limit",
+            "active",
+            "since",
+            "candidate",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DealerWriteSerializer(serializers.Serializer):
+    """Body of PUT /api/v1/dealers/{external_code} (and each bulk record)."""
+
+    name = serializers.CharField(max_length=200)
+    market = serializers.RegexField(
+        r"^[0-9]{1,12}$", help_text=_("The market territory's administrative code.")
+    )
+    legal_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    credit_limit = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    active = serializers.BooleanField(required=False, default=True)
+    since = serializers.DateField()
+
+
+class DealerBulkRecordSerializer(DealerWriteSerializer):
+    external_code = serializers.RegexField(r"^[A-Za-z0-9_.\-]{1,64}$")
+
+
+class DealerBulkSerializer(serializers.Serializer):
+    records = DealerBulkRecordSerializer(many=True, max_length=1000)

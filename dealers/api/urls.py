@@ -1,10 +1,16 @@
 from django.urls import path, re_path
 
+from .dealer_views import DealerViewSet
 from .views import CandidateViewSet
 
 CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
 
+DEALER = DealerViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"})
+
 urlpatterns = [
+    path("dealers/", DealerViewSet.as_view({"get": "list"}), name="dealer-list"),
+    path("dealers/bulk", DealerViewSet.as_view({"post": "bulk"}), name="dealer-bulk"),
+    re_path(rf"^dealers/{CODE}$", DEALER, name="dealer-detail"),
     path(
         "dealer-candidates/",
         CandidateViewSet.as_view({"get": "list"}),
