@@ -47,7 +47,27 @@ def territory_records(n: int, run: str) -> list[dict]:
     ]
 
 
-RESOURCES = {"territories": territory_records}
+def dealer_records(n: int, run: str) -> list[dict]:
+    """Dealers spread over the demo markets, ~10 fields each."""
+    markets = ["440100", "440300", "440600", "441900", "441300", "430100", "430200"]
+    return [
+        {
+            "external_code": f"BENCH-{run}-{i:07d}",
+            "name": f"基准经销商{run}-{i}",
+            "legal_name": f"基准贸易有限公司{i}",
+            "market": markets[i % len(markets)],
+            "contact_name": "张经理",
+            "contact_phone": f"1380000{i % 10000:04d}",
+            "address": f"人民路{i % 999}号",
+            "credit_limit": f"{(i % 50 + 1) * 10000}.00",
+            "active": True,
+            "since": "2024-01-01",
+        }
+        for i in range(n)
+    ]
+
+
+RESOURCES = {"territories": territory_records, "dealers": dealer_records}
 
 
 def start_server(port: int) -> subprocess.Popen:
@@ -127,7 +147,7 @@ def pull(session, url, since) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--resource", choices=sorted(RESOURCES), default="territories")
+    parser.add_argument("--resource", choices=sorted(RESOURCES), default="dealers")
     parser.add_argument("--base-url", default="http://127.0.0.1:8011")
     parser.add_argument("--start-server", action="store_true")
     parser.add_argument("--concurrency", type=int, default=4)

@@ -3,6 +3,7 @@ tombstones on delete)."""
 
 import django_filters
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
@@ -37,6 +38,24 @@ def _writer(user) -> None:
         raise exceptions.PermissionDenied()
 
 
+def _dealer_row(row: dict) -> dict:
+    credit = row["credit_limit"]
+    return {
+        "external_code": row["external_code"],
+        "name": row["name"],
+        "legal_name": row["legal_name"],
+        "market": row["market__territory__code"],
+        "contact_name": row["contact_name"],
+        "contact_phone": row["contact_phone"],
+        "address": row["address"],
+        "credit_limit": None if credit is None else f"{credit:.2f}",
+        "active": row["active"],
+        "since": row["since"].isoformat(),
+        "candidate": row["candidate__external_code"],
+        "updated_at": timezone.localtime(row["updated_at"]).isoformat(),
+    }
+
+
 def _allowed_paths(user):
     return None if user.sees_everything else user.scope_paths
 
@@ -49,6 +68,30 @@ class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewse
     serializer_class = DealerSerializer
     filterset_class = DealerFilterSet
     lookup_field = "external_code"
+
+    # Incremental pulls serve 1,000 rows a page: build them from .values() instead of a
+    # ModelSerializer per row (about 4x faster); the shape is DealerSerializer's.
+    LIST_VALUES = (
+        "id",
+        "external_code",
+        "name",
+        "legal_name",
+        "market__territory__code",
+        "contact_name",
+        "contact_phone",
+        "address",
+        "credit_limit",
+        "active",
+        "since",
+        "candidate__external_code",
+        "updated_at",
+    )
+
+    @extend_schema(responses={200: DealerSerializer(many=True)})
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).values(*self.LIST_VALUES)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response([_dealer_row(row) for row in page])
 
     @extend_schema(
         request=DealerWriteSerializer,

@@ -125,3 +125,12 @@ def test_list_is_three_queries(api, django_assert_max_num_queries):
 
     with django_assert_max_num_queries(3):
         api.get("/api/v1/dealers/")
+
+
+def test_list_rows_have_the_detail_shape(api):
+    api.put("/api/v1/dealers/D-1", DEALER, format="json")
+
+    listed = api.get("/api/v1/dealers/").json()["results"][0]
+    detail = api.get("/api/v1/dealers/D-1").json()
+
+    assert listed == detail

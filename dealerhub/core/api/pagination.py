@@ -87,7 +87,10 @@ class SyncCursorPagination(BasePagination):
         if not self.has_next or not self.page:
             return None
         last = self.page[-1]
-        cursor = self._encode(getattr(last, self.key_field), last.pk)
+        if isinstance(last, dict):  # lists served from .values() for speed
+            cursor = self._encode(last[self.key_field], last["id"])
+        else:
+            cursor = self._encode(getattr(last, self.key_field), last.pk)
         return replace_query_param(
             self.request.build_absolute_uri(), self.cursor_query_param, cursor
         )
