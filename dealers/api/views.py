@@ -8,6 +8,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dealerhub.core.api.sync import SyncMixin, etag_for
 from dealerhub.core.api.viewsets import ScopedViewSetMixin
 from markets.models import Market
 
@@ -23,7 +24,7 @@ from .serializers import (
 )
 
 
-class CandidateViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+class CandidateViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
     """Dealer candidates by external code, their evaluations and the PDF evaluation sheet."""
 
     queryset = Candidate.objects.select_related("market__territory")
@@ -38,7 +39,10 @@ class CandidateViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, external_code=None):
-        return Response(self.get_serializer(self.get_object()).data)
+        candidate = self.get_object()
+        response = Response(self.get_serializer(candidate).data)
+        response["ETag"] = etag_for(candidate)
+        return response
 
     @extend_schema(
         request=CandidateWriteSerializer,
@@ -49,6 +53,8 @@ class CandidateViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         existing = Candidate.objects.filter(external_code=external_code).only("pk").first()
         if existing and not self.get_queryset().filter(pk=existing.pk).exists():
             raise Http404
+        if existing:
+            self.check_if_match(request, Candidate.objects.get(pk=existing.pk))
         body = CandidateWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)

@@ -83,7 +83,7 @@ class KeyAccountViewSet(SyncMixin, ScopedReadOnlyViewSet):
         )
 
 
-class AssessmentView(APIView):
+class AssessmentView(SyncMixin, APIView):
     """The yearly attractiveness × supportiveness assessment of one account."""
 
     sync_resource = "key-accounts"

@@ -237,7 +237,7 @@ class OutletViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
         return self.bulk_response(results)
 
 
-class SurveyViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+class SurveyViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
     """Market surveys: create with any sections filled, complete them later with PATCH."""
 
     queryset = MarketSurvey.objects.select_related("market__territory", "rep")
@@ -295,7 +295,7 @@ class SurveyViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
 
-class MarketPlanViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+class MarketPlanViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
     """Market plans, one per market, addressed by the market's territory code."""
 
     queryset = MarketPlan.objects.select_related("market__territory")

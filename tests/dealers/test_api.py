@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from dealers.models import Candidate, Evaluation
 
@@ -232,3 +233,35 @@ def test_schema_documents_endpoints(api_client, manager):
         "/api/v1/dealer-candidates/{external_code}/evaluation-sheet",
     ]:
         assert path in paths
+
+
+def test_candidate_put_replay_with_the_same_key_applies_once(token_client, manager, sz_candidate):
+    api = token_client(manager)
+    body = {"name": "深圳鹏程贸易", "market": "440300"}
+    first = api.put(
+        "/api/v1/dealer-candidates/SZ-001", body, format="json", HTTP_IDEMPOTENCY_KEY="c-1"
+    )
+    Candidate.objects.filter(pk=sz_candidate.pk).update(name="别人改过")
+
+    replay = api.put(
+        "/api/v1/dealer-candidates/SZ-001", body, format="json", HTTP_IDEMPOTENCY_KEY="c-1"
+    )
+
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert Candidate.objects.get(pk=sz_candidate.pk).name == "别人改过"
+
+
+def test_candidate_put_with_stale_etag_is_412(token_client, manager, sz_candidate):
+    api = token_client(manager)
+    etag = api.get("/api/v1/dealer-candidates/SZ-001")["ETag"]
+    Candidate.objects.filter(pk=sz_candidate.pk).update(name="别人改过", updated_at=timezone.now())
+
+    response = api.put(
+        "/api/v1/dealer-candidates/SZ-001",
+        {"name": "x", "market": "440300"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+
+    assert response.status_code == 412

@@ -242,3 +242,14 @@ def test_erp_token_with_read_scope_reads_but_cannot_write(accounts, template, ap
     assert api_client.get("/api/v1/key-accounts/SZ-001").status_code == 200
     response = api_client.put("/api/v1/key-accounts/SZ-001", {"name": "改名"}, format="json")
     assert response.status_code == 404
+
+
+def test_assessment_put_replay_returns_the_stored_answer(token_client, manager, accounts, template):
+    api = token_client(manager)
+    url = "/api/v1/key-accounts/SZ-001/assessments/2025"
+
+    first = api.put(url, body(), format="json", HTTP_IDEMPOTENCY_KEY="a-1")
+    replay = api.put(url, body(), format="json", HTTP_IDEMPOTENCY_KEY="a-1")
+
+    assert (first.status_code, replay.status_code) == (201, 201)
+    assert replay["Idempotent-Replayed"] == "true"
