@@ -256,15 +256,3 @@ class OutletBulkSerializer(serializers.Serializer):
     """Body of POST /api/v1/outlets/bulk (a bare list of records is accepted too)."""
 
     records = OutletBulkRecordSerializer(many=True, max_length=1000)
-
-
-class BulkResultLineSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    external_code = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
-    errors = serializers.DictField(required=False)
-
-
-class BulkResultSerializer(serializers.Serializer):
-    results = BulkResultLineSerializer(many=True)
-    counts = serializers.DictField(child=serializers.IntegerField())

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
+from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin, etag_for
 from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
 
@@ -15,7 +16,6 @@ from .. import services
 from ..filtersets import MarketFilterSet, OutletFilterSet, TerritoryFilterSet
 from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 from .serializers import (
-    BulkResultSerializer,
     MarketPlanSerializer,
     MarketSerializer,
     OutletBulkSerializer,
