@@ -69,6 +69,14 @@ class KeyAccountWriteSerializer(serializers.Serializer):
     competitor_2 = _text(100)
 
 
+class KeyAccountBulkRecordSerializer(KeyAccountWriteSerializer):
+    external_code = serializers.RegexField(r"^[A-Za-z0-9_.\-]{1,64}$")
+
+
+class KeyAccountBulkSerializer(serializers.Serializer):
+    records = KeyAccountBulkRecordSerializer(many=True, max_length=1000)
+
+
 def _pct(**kwargs):
     return serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), **kwargs

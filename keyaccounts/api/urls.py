@@ -16,6 +16,11 @@ class _SlashAssessmentView(AssessmentView):
 
 urlpatterns = [
     path("key-accounts/", KeyAccountViewSet.as_view({"get": "list"}), name="key-account-list"),
+    path(
+        "key-accounts/bulk",
+        KeyAccountViewSet.as_view({"post": "bulk"}),
+        name="key-account-bulk",
+    ),
     re_path(
         rf"^key-accounts/{CODE}$",
         KeyAccountViewSet.as_view(ACCOUNT_ACTIONS),

@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin
 from dealerhub.core.api.throttling import TokenRateThrottle
 from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet, TokenScopePermission
@@ -20,6 +21,8 @@ from ..models import Assessment, KeyAccount
 from .serializers import (
     AssessmentSerializer,
     AssessmentWriteSerializer,
+    KeyAccountBulkRecordSerializer,
+    KeyAccountBulkSerializer,
     KeyAccountSerializer,
     KeyAccountWriteSerializer,
     MatrixPointSerializer,
@@ -81,6 +84,28 @@ class KeyAccountViewSet(SyncMixin, ScopedReadOnlyViewSet):
             KeyAccountSerializer(account).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        request=KeyAccountBulkSerializer,
+        responses={200: BulkResultSerializer},
+        summary="Upsert up to 1,000 key accounts; one result per record, in order",
+    )
+    def bulk(self, request):
+        if not _can_write(request.user):
+            raise exceptions.PermissionDenied()
+        records = []
+        for item in self.bulk_records(request):
+            body = KeyAccountBulkRecordSerializer(data=item)
+            if body.is_valid():
+                records.append(dict(body.validated_data))
+            else:
+                code = item.get("external_code") if isinstance(item, dict) else None
+                records.append({"external_code": code, "errors": body.errors})
+        user = request.user
+        results = services.accounts_bulk_upsert(
+            records=records, allowed_paths=None if user.sees_everything else user.scope_paths
+        )
+        return self.bulk_response(results)
 
 
 class AssessmentView(SyncMixin, APIView):

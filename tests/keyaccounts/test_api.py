@@ -253,3 +253,37 @@ def test_assessment_put_replay_returns_the_stored_answer(token_client, manager, 
 
     assert (first.status_code, replay.status_code) == (201, 201)
     assert replay["Idempotent-Replayed"] == "true"
+
+
+def test_bulk_creates_updates_and_reports_bad_records(token_client, manager, accounts):
+    response = token_client(manager).post(
+        "/api/v1/key-accounts/bulk",
+        {
+            "records": [
+                {"external_code": "GZ-200", "name": "广州友谊", "territory": "440100"},
+                {"external_code": "SZ-001", "name": "深圳华润万家（新）"},
+                {"external_code": "GZ-201", "name": "没有区域"},
+                {"external_code": "CS-002", "name": "长沙新店", "territory": "430100"},
+                {"external_code": "GZ-202", "name": ""},
+            ]
+        },
+        format="json",
+    )
+
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["created", "updated", "error", "error", "error"]
+    assert list(results[2]["errors"]) == ["territory"]
+    assert list(results[3]["errors"]) == ["territory"]  # 长沙 is outside the 广东 manager's scope
+    accounts.shenzhen.refresh_from_db()
+    assert accounts.shenzhen.name == "深圳华润万家（新）"
+    assert accounts.shenzhen.territory.code == "440300"  # left out, so kept
+
+
+def test_bulk_same_records_again_are_unchanged(token_client, manager, accounts):
+    batch = {"records": [{"external_code": "SZ-001", "name": "深圳华润万家"}]}
+    api = token_client(manager)
+    api.post("/api/v1/key-accounts/bulk", batch, format="json")
+
+    response = api.post("/api/v1/key-accounts/bulk", batch, format="json")
+
+    assert response.json()["counts"] == {"unchanged": 1}
