@@ -211,9 +211,9 @@ def cmd_run(argv: list[str]) -> int:
   DealerHub is running at http://127.0.0.1:{port}/
   Demo logins (password for all: {os.environ.get("DEMO_PASSWORD", "dealerhub2026")}):
     admin      HQ admin / sales director (also Django superuser)
-    manager    regional manager, 广东省
-    rep        sales rep, 深圳市 and 东莞市
-    rep2       sales rep, 长沙市
+    manager    regional manager, 广东省        manager2   regional manager, 湖南省
+    rep        sales rep, 深圳市 and 东莞市    rep2       sales rep, 长沙市
+    rep3       sales rep, 广州市 and 佛山市
   API docs: http://127.0.0.1:{port}/api/v1/docs/   Health: http://127.0.0.1:{port}/healthz
   Press Ctrl-C to stop everything.
 """,
