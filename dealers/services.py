@@ -796,3 +796,97 @@ def dealer_delete(*, dealer: Dealer) -> None:
         territory_path=dealer.market.territory.path,
     )
     dealer.delete()
+
+
+def candidates_bulk_upsert(
+    *, records: list[dict], allowed_paths: list[str] | None, user=None
+) -> list[dict]:
+    """Upsert candidates pushed by an ERP: one result per record, in order, set-based.
+
+    Like ``candidate_upsert`` for each record: a new candidate starts its stage history,
+    and candidates whose market or capacity changed are re-scored (one recompute job per
+    affected market, after commit). Fields a record leaves out keep their values.
+    """
+    from dealerhub.core.bulk import CREATED, ERROR, UPDATED, bulk_upsert
+
+    from .tasks import recompute_market_evaluations
+
+    def visible(path: str) -> bool:
+        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+
+    good = [r for r in records if "errors" not in r]
+    markets = {
+        code: (market_id, path)
+        for market_id, code, path in Market.objects.filter(
+            territory__code__in={r["market"] for r in good}
+        ).values_list("id", "territory__code", "territory__path")
+    }
+    stored = {
+        row["external_code"]: row
+        for row in Candidate.objects.filter(
+            external_code__in=[r["external_code"] for r in good]
+        ).values("external_code", "market_id", "market__territory__path", *CAPACITY_FIELDS)
+    }
+    results: list[dict] = []
+    groups: dict[tuple, list[dict]] = {}
+    sent: dict[str, dict] = {}
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        code = record.get("external_code")
+        result = {"index": index, "external_code": code, "status": None}
+        results.append(result)
+        if "errors" in record:
+            result.update(status=ERROR, errors=record["errors"])
+            continue
+        market = markets.get(record["market"])
+        errors: dict[str, list[str]] = {}
+        if code in stored and not visible(stored[code]["market__territory__path"]):
+            errors["external_code"] = [_("No candidate has the code %(code)s.") % {"code": code}]
+        elif code in seen:
+            errors["external_code"] = [_("This code appears twice in the batch.")]
+        if market is None or not visible(market[1]):
+            errors["market"] = [_("No market has the code %(code)s.") % {"code": record["market"]}]
+        if errors:
+            result.update(status=ERROR, errors=errors)
+            continue
+        seen.add(code)
+        row = {**record, "market": market[0]}
+        sent[code] = row
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    outcomes: dict[str, str] = {}
+    for shape, rows in groups.items():
+        fields = [name for name in shape if name != "external_code"]
+        outcomes.update(bulk_upsert(model=Candidate, rows=rows, fields=fields))
+    rescore: set[int] = set()
+    for result in results:
+        if result["status"] is not None:
+            continue
+        code = result["external_code"]
+        result["status"] = outcomes[code]
+        if result["status"] == ERROR:
+            result["errors"] = {"non_field_errors": [_("The database refused it.")]}
+        elif result["status"] == UPDATED:
+            before, after = stored[code], sent[code]
+            if before["market_id"] != after["market"] or any(
+                name in after and after[name] != before[name] for name in CAPACITY_FIELDS
+            ):
+                rescore.update({before["market_id"], after["market"]})
+    created = [r["external_code"] for r in results if r["status"] == CREATED]
+    if created:
+        now = timezone.now()
+        new = list(Candidate.objects.filter(external_code__in=created))
+        Candidate.objects.filter(pk__in=[c.pk for c in new]).update(stage_changed_at=now)
+        StageChange.objects.bulk_create(
+            StageChange(
+                candidate=candidate,
+                from_stage="",
+                to_stage=candidate.stage,
+                by=user,
+                reason=_("Recorded (source: %(source)s)")
+                % {"source": candidate.get_source_display()},
+            )
+            for candidate in new
+        )
+    for market_id in sorted(rescore):
+        enqueue_on_commit(recompute_market_evaluations, market_id)
+    return results

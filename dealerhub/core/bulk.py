@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 
 from django.db import DatabaseError, connection, models, transaction
@@ -21,6 +22,8 @@ _NULL = "\\N"
 
 
 def _csv_value(field: models.Field, value) -> str:
+    if isinstance(field, models.JSONField):
+        return _NULL if value is None else json.dumps(value, ensure_ascii=False)
     value = field.get_db_prep_save(value, connection)
     if value is None:
         return _NULL
@@ -84,7 +87,12 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
     given = {*columns, *stamps_insert}
     default_fields = [f for f in meta.concrete_fields if f.name not in given and not f.primary_key]
     default_columns = [connection.ops.quote_name(f.column) for f in default_fields]
-    default_values = [f.get_db_prep_save(f.get_default(), connection) for f in default_fields]
+    default_values = [
+        json.dumps(f.get_default())
+        if isinstance(f, models.JSONField)
+        else f.get_db_prep_save(f.get_default(), connection)
+        for f in default_fields
+    ]
 
     key_column = db_columns[0]
     value_columns = db_columns[1:]

@@ -78,6 +78,14 @@ class CandidateWriteSerializer(serializers.Serializer):
     covered_outlets = serializers.IntegerField(min_value=0, required=False, allow_null=True)
 
 
+class CandidateBulkRecordSerializer(CandidateWriteSerializer):
+    external_code = serializers.RegexField(r"^[A-Za-z0-9_.\-]{1,64}$")
+
+
+class CandidateBulkSerializer(serializers.Serializer):
+    records = CandidateBulkRecordSerializer(many=True, max_length=1000)
+
+
 class EvaluationWriteSerializer(serializers.Serializer):
     """Body of POST /api/v1/dealer-candidates/{external_code}/evaluations."""
 

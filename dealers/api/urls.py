@@ -16,6 +16,11 @@ urlpatterns = [
         CandidateViewSet.as_view({"get": "list"}),
         name="dealer-candidate-list",
     ),
+    path(
+        "dealer-candidates/bulk",
+        CandidateViewSet.as_view({"post": "bulk"}),
+        name="dealer-candidate-bulk",
+    ),
     re_path(
         rf"^dealer-candidates/{CODE}$",
         CandidateViewSet.as_view({"get": "retrieve", "put": "update"}),

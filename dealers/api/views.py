@@ -8,6 +8,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin, etag_for
 from dealerhub.core.api.viewsets import ScopedViewSetMixin
 from markets.models import Market
@@ -16,6 +17,8 @@ from .. import selectors, services, sheets
 from ..filtersets import CandidateFilterSet
 from ..models import Candidate
 from .serializers import (
+    CandidateBulkRecordSerializer,
+    CandidateBulkSerializer,
     CandidateSerializer,
     CandidateWriteSerializer,
     EvaluationResultSerializer,
@@ -43,6 +46,28 @@ class CandidateViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
         response = Response(self.get_serializer(candidate).data)
         response["ETag"] = etag_for(candidate)
         return response
+
+    @extend_schema(
+        request=CandidateBulkSerializer,
+        responses={200: BulkResultSerializer},
+        summary="Upsert up to 1,000 dealer candidates; one result per record, in order",
+    )
+    def bulk(self, request):
+        records = []
+        for item in self.bulk_records(request):
+            body = CandidateBulkRecordSerializer(data=item)
+            if body.is_valid():
+                records.append(dict(body.validated_data))
+            else:
+                code = item.get("external_code") if isinstance(item, dict) else None
+                records.append({"external_code": code, "errors": body.errors})
+        user = request.user
+        results = services.candidates_bulk_upsert(
+            records=records,
+            allowed_paths=None if user.sees_everything else user.scope_paths,
+            user=user,
+        )
+        return self.bulk_response(results)
 
     @extend_schema(
         request=CandidateWriteSerializer,
