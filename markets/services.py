@@ -1504,3 +1504,75 @@ def survey_remove_row(*, survey_id: int, kind: str, row_id: int) -> None:
     except ProtectedError as exc:
         raise ValidationError(_("This record is used elsewhere and cannot be removed.")) from exc
     survey_refresh_completeness(survey_id=survey_id)
+
+
+OUTLET_SYNC_FIELDS = [
+    "territory",
+    "kind",
+    "name",
+    "address",
+    "longitude",
+    "latitude",
+    "contact_name",
+    "contact_phone",
+]
+
+
+def outlets_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> list[dict]:
+    """Upsert outlets pushed by an ERP: one result per record, in order, set-based.
+
+    Records are validated dicts (`external_code`, `territory` code and the outlet fields)
+    or carry `errors`. Territories are resolved and scope-checked in one query; the write
+    is one statement (`dealerhub.core.bulk.bulk_upsert`), unchanged outlets untouched.
+    """
+    from dealerhub.core.bulk import ERROR, bulk_upsert
+
+    from .models import Outlet
+
+    def visible(path: str) -> bool:
+        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+
+    good = [r for r in records if "errors" not in r]
+    territories = {
+        code: (pk, path)
+        for pk, code, path in Territory.objects.filter(
+            code__in={r["territory"] for r in good}
+        ).values_list("id", "code", "path")
+    }
+    stored = dict(
+        Outlet.objects.filter(external_code__in=[r["external_code"] for r in good]).values_list(
+            "external_code", "territory__path"
+        )
+    )
+    results: list[dict] = []
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        code = record.get("external_code")
+        result = {"index": index, "external_code": code, "status": None}
+        results.append(result)
+        if "errors" in record:
+            result.update(status=ERROR, errors=record["errors"])
+            continue
+        errors: dict[str, list[str]] = {}
+        territory = territories.get(record["territory"])
+        if code in stored and not visible(stored[code]):
+            errors["external_code"] = [_("Not found.")]
+        elif code in seen:
+            errors["external_code"] = [_("This code appears twice in the batch.")]
+        if territory is None or not visible(territory[1]):
+            errors["territory"] = [_("No territory in your scope has this code.")]
+        if (record.get("longitude") is None) != (record.get("latitude") is None):
+            errors["longitude"] = [_("Give both longitude and latitude, or neither.")]
+        if errors:
+            result.update(status=ERROR, errors=errors)
+            continue
+        seen.add(code)
+        rows.append({**record, "territory": territory[0]})
+    outcomes = bulk_upsert(model=Outlet, rows=rows, fields=OUTLET_SYNC_FIELDS) if rows else {}
+    for result in results:
+        if result["status"] is None:
+            result["status"] = outcomes[result["external_code"]]
+            if result["status"] == ERROR:
+                result["errors"] = {"non_field_errors": [_("The database refused it.")]}
+    return results

@@ -127,14 +127,7 @@ class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewse
     )
     def bulk(self, request):
         _writer(request.user)
-        records = []
-        for item in self.bulk_records(request):
-            body = DealerBulkRecordSerializer(data=item)
-            if body.is_valid():
-                records.append(dict(body.validated_data))
-            else:
-                code = item.get("external_code") if isinstance(item, dict) else None
-                records.append({"external_code": code, "errors": body.errors})
+        records = self.validated_bulk_records(request, DealerBulkRecordSerializer)
         results = services.dealers_upsert(
             records=records, allowed_paths=_allowed_paths(request.user)
         )

@@ -53,14 +53,7 @@ class CandidateViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
         summary="Upsert up to 1,000 dealer candidates; one result per record, in order",
     )
     def bulk(self, request):
-        records = []
-        for item in self.bulk_records(request):
-            body = CandidateBulkRecordSerializer(data=item)
-            if body.is_valid():
-                records.append(dict(body.validated_data))
-            else:
-                code = item.get("external_code") if isinstance(item, dict) else None
-                records.append({"external_code": code, "errors": body.errors})
+        records = self.validated_bulk_records(request, CandidateBulkRecordSerializer)
         user = request.user
         results = services.candidates_bulk_upsert(
             records=records,

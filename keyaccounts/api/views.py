@@ -93,14 +93,7 @@ class KeyAccountViewSet(SyncMixin, ScopedReadOnlyViewSet):
     def bulk(self, request):
         if not _can_write(request.user):
             raise exceptions.PermissionDenied()
-        records = []
-        for item in self.bulk_records(request):
-            body = KeyAccountBulkRecordSerializer(data=item)
-            if body.is_valid():
-                records.append(dict(body.validated_data))
-            else:
-                code = item.get("external_code") if isinstance(item, dict) else None
-                records.append({"external_code": code, "errors": body.errors})
+        records = self.validated_bulk_records(request, KeyAccountBulkRecordSerializer)
         user = request.user
         results = services.accounts_bulk_upsert(
             records=records, allowed_paths=None if user.sees_everything else user.scope_paths

@@ -18,6 +18,7 @@ from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 from .serializers import (
     MarketPlanSerializer,
     MarketSerializer,
+    OutletBulkRecordSerializer,
     OutletBulkSerializer,
     OutletSerializer,
     OutletWriteSerializer,
@@ -102,13 +103,10 @@ class TerritoryViewSet(SyncMixin, ScopedReadOnlyViewSet):
     )
     def bulk(self, request):
         self._check_writer(request.user)
-        records = []
-        for item in self.bulk_records(request):
-            body = TerritoryBulkItemSerializer(data=item)
-            if body.is_valid():
-                records.append(_territory_data(body.validated_data["code"], body.validated_data))
-            else:
-                records.append({key: [str(m) for m in value] for key, value in body.errors.items()})
+        records = [
+            record["errors"] if "errors" in record else _territory_data(record["code"], record)
+            for record in self.validated_bulk_records(request, TerritoryBulkItemSerializer)
+        ]
         user = request.user
         results = services.territories_bulk_upsert(
             records=records, allowed_paths=None if user.sees_everything else user.scope_paths
@@ -207,33 +205,11 @@ class OutletViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
         summary="Upsert up to 1,000 outlets; one result per record, in order",
     )
     def bulk(self, request):
-        results = []
-        for index, record in enumerate(self.bulk_records(request)):
-            code = record.get("external_code") if isinstance(record, dict) else None
-            if not code or not isinstance(code, str) or not CODE_RE.fullmatch(code):
-                results.append(
-                    {
-                        "index": index,
-                        "external_code": code,
-                        "status": "error",
-                        "errors": {"external_code": [_("A valid external code is required.")]},
-                    }
-                )
-                continue
-            try:
-                with transaction.atomic():
-                    _outlet, outcome = self._apply(request, code, record)
-            except (exceptions.ValidationError, Http404) as exc:
-                errors = (
-                    exc.detail
-                    if isinstance(exc, exceptions.ValidationError)
-                    else {"external_code": [_("Not found.")]}
-                )
-                results.append(
-                    {"index": index, "external_code": code, "status": "error", "errors": errors}
-                )
-            else:
-                results.append({"index": index, "external_code": code, "status": outcome})
+        records = self.validated_bulk_records(request, OutletBulkRecordSerializer)
+        user = request.user
+        results = services.outlets_bulk_upsert(
+            records=records, allowed_paths=None if user.sees_everything else user.scope_paths
+        )
         return self.bulk_response(results)
 
 

@@ -157,6 +157,26 @@ class SyncMixin:
             raise BatchTooLarge()
         return records
 
+    def validated_bulk_records(self, request, serializer_class) -> list[dict]:
+        """Validate each record with one serializer instance (building a serializer per
+        record deep-copies its fields and costs more than the database write).
+
+        Returns, in order, the validated dict of each record or
+        ``{"external_code": …, "errors": {field: [messages]}}``.
+        """
+        validator = serializer_class()
+        records = []
+        for item in self.bulk_records(request):
+            try:
+                records.append(dict(validator.run_validation(item)))
+            except exceptions.ValidationError as exc:
+                code = item.get("external_code") if isinstance(item, dict) else None
+                detail = (
+                    exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+                )
+                records.append({"external_code": code, "errors": detail})
+        return records
+
     def bulk_response(self, results: list[dict]) -> Response:
         counts: dict[str, int] = {}
         for result in results:
