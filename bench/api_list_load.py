@@ -33,6 +33,49 @@ sys.path.insert(0, str(ROOT / "bench"))
 from erp_sync import start_server  # noqa: E402
 
 
+def seed_dealers(rows: int) -> None:
+    """N dealers spread over the 深圳 markets, inserted set-based (audit triggers off)."""
+    import dj_database_url
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    conn = psycopg2.connect(
+        dbname=config["NAME"],
+        user=config["USER"],
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        password=config["PASSWORD"] or None,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM dealers_dealer WHERE external_code LIKE 'LOAD-%%'")
+        have = cur.fetchone()[0]
+        if have >= rows:
+            return
+        cur.execute(
+            "SELECT m.id FROM markets_market m JOIN markets_territory t ON t.id = m.territory_id "
+            "WHERE t.path LIKE '440000/%%' ORDER BY m.id"
+        )
+        market_ids = [row[0] for row in cur.fetchall()]
+        started = time.perf_counter()
+        cur.execute("SET session_replication_role = replica")
+        cur.execute(
+            """
+            INSERT INTO dealers_dealer (external_code, name, legal_name, contact_name,
+                contact_phone, address, credit_limit, active, since, market_id, overlap_note,
+                created_at, updated_at)
+            SELECT 'LOAD-' || lpad(i::text, 8, '0'), '负载经销商' || i, '', '', '', '', 100000,
+                   true, date '2024-01-01', (%s::bigint[])[1 + i %% %s], '', now(),
+                   now() - (i || ' milliseconds')::interval
+            FROM generate_series(%s, %s) AS i
+            ON CONFLICT (external_code) DO NOTHING
+            """,
+            [market_ids, len(market_ids), have, rows - 1],
+        )
+        cur.execute("ANALYZE dealers_dealer")
+        print(f"seeded {rows - have} dealers in {time.perf_counter() - started:.1f} s")
+    conn.close()
+
+
 def seed(rows: int) -> None:
     import dj_database_url
 
@@ -71,7 +114,7 @@ def seed(rows: int) -> None:
     conn.close()
 
 
-def create_token() -> str:
+def create_token(scope: str) -> str:
     out = subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -79,9 +122,11 @@ def create_token() -> str:
             "create_api_client",
             f"load-{uuid.uuid4().hex[:6]}",
             "--scope",
-            "territories:read",
+            scope,
             "--territory",
             "440000",
+            "--rate-limit",
+            "1000000",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -132,33 +177,46 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--base-url", default="http://127.0.0.1:8012")
     parser.add_argument("--start-server", action="store_true")
+    parser.add_argument("--resource", choices=["territories", "dealers"], default="dealers")
     args = parser.parse_args()
-    seed(args.rows)
+    if args.resource == "dealers":
+        seed_dealers(args.rows)
+        list_path, detail_prefix, scope = (
+            "/api/v1/dealers/?market=440300&page_size=50",
+            ("/api/v1/dealers/"),
+            "dealers:read",
+        )
+    else:
+        seed(args.rows)
+        list_path, detail_prefix, scope = (
+            "/api/v1/territories/?within=440300&page_size=50",
+            "/api/v1/territories/",
+            "territories:read",
+        )
     server = start_server(int(args.base_url.rsplit(":", 1)[1])) if args.start_server else None
     try:
-        token = create_token()
+        token = create_token(scope)
         base = args.base_url
         first = requests.get(
-            f"{base}/api/v1/territories/?within=440300&page_size=50",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
+            f"{base}{list_path}", headers={"Authorization": f"Bearer {token}"}, timeout=30
         ).json()
         cursor_urls = [first["next"].replace(base, "")] if first["next"] else []
-        codes = [row["code"] for row in first["results"]]
+        key = "external_code" if args.resource == "dealers" else "code"
+        codes = [row[key] for row in first["results"]]
 
         def list_url():
             if cursor_urls and random.random() < 0.5:  # noqa: S311
                 return random.choice(cursor_urls)  # noqa: S311
-            return "/api/v1/territories/?within=440300&page_size=50"
+            return list_path
 
         def detail_url():
-            return f"/api/v1/territories/{random.choice(codes)}"  # noqa: S311
+            return f"{detail_prefix}{random.choice(codes)}"  # noqa: S311
 
         rps, loaded = load(base, token, list_url, args.connections, args.seconds)
         _, single = load(base, token, list_url, 1, args.seconds / 2)
         _, detail_loaded = load(base, token, detail_url, args.connections, args.seconds / 2)
         _, detail_single = load(base, token, detail_url, 1, args.seconds / 2)
-        print(f"rows={args.rows} connections={args.connections}")
+        print(f"resource={args.resource} rows={args.rows} connections={args.connections}")
         print(
             f"list   loaded: {rps:6.0f} rps  p95 {p95(loaded):6.1f} ms   "
             "(target >= 130 rps, p95 <= 80 ms)"

@@ -105,7 +105,16 @@ def start_server(port: int) -> subprocess.Popen:
 def create_token() -> str:
     name = f"bench-{uuid.uuid4().hex[:8]}"
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "create_api_client", name, "--scope", "all"],
+        [
+            sys.executable,
+            "manage.py",
+            "create_api_client",
+            name,
+            "--scope",
+            "all",
+            "--rate-limit",
+            "1000000",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

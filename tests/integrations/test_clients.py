@@ -97,3 +97,9 @@ def test_issuing_a_second_token_keeps_the_first(client, hq_admin, make_client):
     client.post(reverse("integrations:token_issue", args=[erp.pk]), {"name": "backup"})
 
     assert ApiToken.objects.usable().filter(user=erp.user).count() == 2
+
+
+def test_command_sets_the_rate_limit(db, capsys):
+    call_command("create_api_client", "Fast ERP", "--scope", "all", "--rate-limit", "6000")
+
+    assert ApiClient.objects.get(name="Fast ERP").rate_limit_per_minute == 6000

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.choices import Access
-from integrations.models import ALL, RESOURCE_NAMES
+from integrations.models import ALL, RESOURCE_NAMES, ApiClient
 from integrations.services import api_client_create
 from markets.models import Territory
 
@@ -23,6 +23,13 @@ class Command(BaseCommand):
             help=f"Repeatable. Resources: {', '.join(RESOURCE_NAMES)}; 'all' = everything.",
         )
         parser.add_argument(
+            "--rate-limit",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Requests per minute for this client's tokens (default 1200).",
+        )
+        parser.add_argument(
             "--territory",
             action="append",
             default=[],
@@ -31,7 +38,9 @@ class Command(BaseCommand):
             "default: all territories.",
         )
 
-    def handle(self, *args, name: str, scope: list[str], territory: list[str], **options):
+    def handle(
+        self, *args, name: str, scope: list[str], territory: list[str], rate_limit: int, **options
+    ):
         scopes: dict[str, str] = {}
         for item in scope or ["all"]:
             resource, _, access = item.partition(":")
@@ -55,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             ) from exc
+        if rate_limit:
+            ApiClient.objects.filter(pk=client.pk).update(rate_limit_per_minute=rate_limit)
         self.stderr.write(f"Created ERP client {client.name!r} (user {client.user.username}).")
         self.stderr.write("Its token follows; it is shown only this once:")
         self.stdout.write(raw)
