@@ -74,15 +74,28 @@ def _parent_level_error(level: str, parent_level: str) -> str | None:
     return None
 
 
-def _rebuild_paths() -> int:
-    """Recompute path and depth for the whole tree in one statement.
+def _rebuild_paths(codes: list[str] | None = None) -> int:
+    """Recompute path and depth in one statement: for the whole tree, or for the subtrees
+    under the given (just written) codes.
 
-    Only rows whose path actually changes are written, so re-running is cheap.
+    The recursion starts from the written nodes whose parent was not written too, so
+    every parent path it reads is final. Only rows whose path actually changes are
+    written, so re-running is cheap.
     """
     table = Territory._meta.db_table
+    if codes is None:
+        roots = f"SELECT id, code || %s, 0 FROM {table} WHERE parent_id IS NULL"  # noqa: S608
+        params: list = [PATH_SEPARATOR]
+    else:
+        roots = f"""
+            SELECT t.id, COALESCE(p.path, '') || t.code || %s, COALESCE(p.depth + 1, 0)
+            FROM {table} t LEFT JOIN {table} p ON p.id = t.parent_id
+            WHERE t.code = ANY(%s) AND (p.code IS NULL OR NOT p.code = ANY(%s))
+        """  # noqa: S608
+        params = [PATH_SEPARATOR, list(codes), list(codes)]
     sql = f"""
         WITH RECURSIVE tree(id, path, depth) AS (
-            SELECT id, code || %s, 0 FROM {table} WHERE parent_id IS NULL
+            {roots}
             UNION ALL
             SELECT child.id, tree.path || child.code || %s, tree.depth + 1
             FROM {table} child JOIN tree ON child.parent_id = tree.id
@@ -92,7 +105,7 @@ def _rebuild_paths() -> int:
         WHERE t.id = tree.id AND (t.path, t.depth) IS DISTINCT FROM (tree.path, tree.depth)
     """  # noqa: S608 - table name comes from model meta, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [PATH_SEPARATOR, PATH_SEPARATOR])
+        cursor.execute(sql, [*params, PATH_SEPARATOR])
         return cursor.rowcount
 
 
@@ -169,7 +182,7 @@ def _territory_upsert(data: TerritoryData) -> tuple[Territory, str]:
     territory.full_clean(exclude=["path"], validate_unique=False)
     territory.save()
     if moved:
-        _rebuild_paths()
+        _rebuild_paths([territory.code])
     return territory, "created" if created else "updated"
 
 
@@ -472,7 +485,7 @@ def territories_bulk_upsert(
     if to_write:
         with transaction.atomic():
             _write_territory_rows(to_write)
-            _rebuild_paths()
+            _rebuild_paths([data.code for data in to_write])
     return results
 
 

@@ -244,3 +244,26 @@ def make_client_for_territories(world, api_client):
         return api_client
 
     return make
+
+
+def test_bulk_moving_a_parent_and_adding_its_child_paths_both(api):
+    response = api.post(
+        "/api/v1/territories/bulk",
+        {
+            "records": [
+                {"code": "440306", "name": "宝安区", "level": "county", "parent": "440300"},
+                {
+                    "code": "440300",
+                    "name": "深圳市",
+                    "level": "city",
+                    "parent": "430000",
+                    "tier": "key",
+                },
+            ]
+        },
+        format="json",
+    )
+
+    assert [r["status"] for r in response.json()["results"]] == ["created", "updated"]
+    assert Territory.objects.get(code="440306").path == "430000/440300/440306/"
+    assert Territory.objects.get(code="440305").path == "430000/440300/440305/"
