@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealerhub.core.jobs import enqueue_on_commit
+from dealerhub.core.scoping import path_visible
 from markets import selectors as market_selectors
 from markets.models import Market
 
@@ -812,7 +813,7 @@ def candidates_bulk_upsert(
     from .tasks import recompute_market_evaluations
 
     def visible(path: str) -> bool:
-        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+        return path_visible(path, allowed_paths)
 
     good = [r for r in records if "errors" not in r]
     markets = {

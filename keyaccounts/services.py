@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealerhub.core.jobs import enqueue_on_commit
+from dealerhub.core.scoping import path_visible
 from markets.models import Territory
 
 from . import scoring
@@ -492,7 +493,7 @@ def accounts_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None
     from dealerhub.core.bulk import ERROR, bulk_upsert
 
     def visible(path: str) -> bool:
-        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+        return path_visible(path, allowed_paths)
 
     good = [r for r in records if "errors" not in r]
     stored_rows = KeyAccount.objects.filter(

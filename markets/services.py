@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealerhub.core.jobs import enqueue_on_commit
+from dealerhub.core.scoping import path_visible
 
 from . import rules
 from .choices import LEVEL_RANK, CityTier, TerritoryLevel
@@ -408,7 +409,7 @@ def territories_bulk_upsert(
     to_write: list[TerritoryData] = []
 
     def visible(path: str) -> bool:
-        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+        return path_visible(path, allowed_paths)
 
     for index, record in enumerate(records):
         if isinstance(record, dict):
@@ -1543,7 +1544,7 @@ def outlets_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None)
     from .models import Outlet
 
     def visible(path: str) -> bool:
-        return allowed_paths is None or any(path.startswith(p) for p in allowed_paths)
+        return path_visible(path, allowed_paths)
 
     good = [r for r in records if "errors" not in r]
     territories = {

@@ -46,3 +46,13 @@ class ScopedQuerySet(models.QuerySet):
         for path in paths:
             condition |= Q(**{lookup: path})
         return self.filter(condition)
+
+
+def allowed_paths(user: User) -> list[str] | None:
+    """The territory paths a user may write under; None means everywhere."""
+    return None if user.sees_everything else user.scope_paths
+
+
+def path_visible(path: str, paths: list[str] | None) -> bool:
+    """Whether a materialised path lies within the given scope (None = everything)."""
+    return paths is None or any(path.startswith(prefix) for prefix in paths)

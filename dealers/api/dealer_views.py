@@ -12,6 +12,7 @@ from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin, etag_for
 from dealerhub.core.api.viewsets import ScopedViewSetMixin
 from dealerhub.core.filters import SinceFilter
+from dealerhub.core.scoping import allowed_paths
 
 from .. import services
 from ..models import Dealer
@@ -54,10 +55,6 @@ def _dealer_row(row: dict) -> dict:
         "candidate": row["candidate__external_code"],
         "updated_at": timezone.localtime(row["updated_at"]).isoformat(),
     }
-
-
-def _allowed_paths(user):
-    return None if user.sees_everything else user.scope_paths
 
 
 class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -108,7 +105,7 @@ class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewse
         body.is_valid(raise_exception=True)
         (result,) = services.dealers_upsert(
             records=[{**body.validated_data, "external_code": external_code}],
-            allowed_paths=_allowed_paths(request.user),
+            allowed_paths=allowed_paths(request.user),
         )
         if result["status"] == "error":
             raise exceptions.ValidationError(result["errors"])
@@ -129,7 +126,7 @@ class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewse
         _writer(request.user)
         records = self.validated_bulk_records(request, DealerBulkRecordSerializer)
         results = services.dealers_upsert(
-            records=records, allowed_paths=_allowed_paths(request.user)
+            records=records, allowed_paths=allowed_paths(request.user)
         )
         return self.bulk_response(results)
 

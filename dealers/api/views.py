@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin, etag_for
 from dealerhub.core.api.viewsets import ScopedViewSetMixin
+from dealerhub.core.scoping import allowed_paths
 from markets.models import Market
 
 from .. import selectors, services, sheets
@@ -57,7 +58,7 @@ class CandidateViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
         user = request.user
         results = services.candidates_bulk_upsert(
             records=records,
-            allowed_paths=None if user.sees_everything else user.scope_paths,
+            allowed_paths=allowed_paths(user),
             user=user,
         )
         return self.bulk_response(results)

@@ -13,6 +13,7 @@ from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin
 from dealerhub.core.api.throttling import TokenRateThrottle
 from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet, TokenScopePermission
+from dealerhub.core.scoping import allowed_paths
 from markets.models import Territory
 
 from .. import selectors, services
@@ -95,9 +96,7 @@ class KeyAccountViewSet(SyncMixin, ScopedReadOnlyViewSet):
             raise exceptions.PermissionDenied()
         records = self.validated_bulk_records(request, KeyAccountBulkRecordSerializer)
         user = request.user
-        results = services.accounts_bulk_upsert(
-            records=records, allowed_paths=None if user.sees_everything else user.scope_paths
-        )
+        results = services.accounts_bulk_upsert(records=records, allowed_paths=allowed_paths(user))
         return self.bulk_response(results)
 
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncMixin, etag_for
 from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from dealerhub.core.scoping import allowed_paths
 
 from .. import services
 from ..filtersets import MarketFilterSet, OutletFilterSet, TerritoryFilterSet
@@ -109,7 +110,7 @@ class TerritoryViewSet(SyncMixin, ScopedReadOnlyViewSet):
         ]
         user = request.user
         results = services.territories_bulk_upsert(
-            records=records, allowed_paths=None if user.sees_everything else user.scope_paths
+            records=records, allowed_paths=allowed_paths(user)
         )
         return self.bulk_response(results)
 
@@ -207,9 +208,7 @@ class OutletViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
     def bulk(self, request):
         records = self.validated_bulk_records(request, OutletBulkRecordSerializer)
         user = request.user
-        results = services.outlets_bulk_upsert(
-            records=records, allowed_paths=None if user.sees_everything else user.scope_paths
-        )
+        results = services.outlets_bulk_upsert(records=records, allowed_paths=allowed_paths(user))
         return self.bulk_response(results)
 
 
