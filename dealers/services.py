@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealerhub.core.jobs import enqueue_on_commit
-from dealerhub.core.scoping import path_visible
 from markets import selectors as market_selectors
 from markets.models import Market
 
@@ -692,98 +691,36 @@ def objection_update(*, objection_id: int, heading: str, answer: str, expected_u
 
 # --- ERP master data: dealers -----------------------------------------------------------
 
-DEALER_SYNC_FIELDS = [
-    "market",
-    "name",
-    "legal_name",
-    "contact_name",
-    "contact_phone",
-    "address",
-    "credit_limit",
-    "active",
-    "since",
-]
-
 
 def dealers_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> list[dict]:
     """Upsert dealers pushed by an ERP: one result per record, in order.
 
-    Each record is a dict of validated fields with `external_code` and `market` (the
-    market territory's code), or {"errors": …} when its own validation failed. Markets
-    are resolved (and checked against the caller's scope) in one query; the write is one
-    set-based statement (`dealerhub.core.bulk.bulk_upsert`), unchanged rows untouched.
+    Each record is a dict of validated fields with `external_code` and, to create or
+    move a dealer, `market` (the market territory's code), or {"errors": …} when its own
+    validation failed. Markets are resolved in the caller's scope in one query; the
+    write is set-based (`dealerhub.core.bulk.Batch`), unchanged rows untouched and
+    fields a record leaves out kept.
     """
-    from dealerhub.core.bulk import ERROR, bulk_upsert
+    from dealerhub.core.bulk import Batch
 
-    codes = {r["market"] for r in records if "errors" not in r}
-    markets = {
-        code: (market_id, path)
-        for market_id, code, path in Market.objects.filter(territory__code__in=codes).values_list(
-            "id", "territory__code", "territory__path"
-        )
-    }
-    results: list[dict] = []
-    rows: list[dict] = []
-    seen: set[str] = set()
-    for index, record in enumerate(records):
-        code = record.get("external_code")
-        if "errors" in record:
-            results.append(
-                {
-                    "index": index,
-                    "external_code": code,
-                    "status": "error",
-                    "errors": record["errors"],
-                }
-            )
-            continue
-        market = markets.get(record["market"])
-        visible = market and (
-            allowed_paths is None or any(market[1].startswith(p) for p in allowed_paths)
-        )
-        problem = None
-        if not visible:
-            problem = {
-                "market": [_("No market has the code %(code)s.") % {"code": record["market"]}]
-            }
-        elif code in seen:
-            problem = {"external_code": [_("This code appears twice in the batch.")]}
-        if problem:
-            results.append(
-                {"index": index, "external_code": code, "status": "error", "errors": problem}
-            )
-            continue
-        seen.add(code)
-        rows.append({**record, "market": market[0]})
-        results.append({"index": index, "external_code": code, "status": None})
-    if rows:
-        if allowed_paths is not None:
-            # A scoped client may not take over a dealer that sits outside its scope.
-            outside = set(
-                Dealer.objects.filter(external_code__in=[r["external_code"] for r in rows])
-                .exclude(pk__in=Dealer.objects.within_paths(allowed_paths).values("pk"))
-                .values_list("external_code", flat=True)
-            )
-            for result in results:
-                if result["external_code"] in outside and result["status"] is None:
-                    result.update(
-                        status="error",
-                        errors={
-                            "external_code": [
-                                _("No dealer has the code %(code)s.")
-                                % {"code": result["external_code"]}
-                            ]
-                        },
-                    )
-            rows = [r for r in rows if r["external_code"] not in outside]
-        outcomes = bulk_upsert(model=Dealer, rows=rows, fields=DEALER_SYNC_FIELDS)
-        for result in results:
-            if result["status"] is None:
-                outcome = outcomes[result["external_code"]]
-                result["status"] = outcome
-                if outcome == ERROR:
-                    result["errors"] = {"non_field_errors": [_("The database refused it.")]}
-    return results
+    batch = Batch(records)
+    stored = batch.check_stored(
+        Dealer.objects, path="market__territory__path", allowed_paths=allowed_paths
+    )
+    for index, row in batch.pending():
+        if row["external_code"] not in stored and "market" not in row:
+            batch.fail(index, {"market": [_("A new dealer needs its market.")]})
+    batch.resolve(
+        "market",
+        Market.objects,
+        code="territory__code",
+        path="territory__path",
+        allowed_paths=allowed_paths,
+        required=False,
+        message=_("No market has the code %(code)s."),
+    )
+    batch.upsert(Dealer)
+    return batch.results
 
 
 @transaction.atomic
@@ -802,81 +739,54 @@ def dealer_delete(*, dealer: Dealer) -> None:
 def candidates_bulk_upsert(
     *, records: list[dict], allowed_paths: list[str] | None, user=None
 ) -> list[dict]:
-    """Upsert candidates pushed by an ERP: one result per record, in order, set-based.
+    """Upsert candidates pushed by an ERP (PUT or bulk): one result per record, in order.
 
-    Like ``candidate_upsert`` for each record: a new candidate starts its stage history,
-    and candidates whose market or capacity changed are re-scored (one recompute job per
-    affected market, after commit). Fields a record leaves out keep their values.
+    Like ``candidate_upsert`` for each record: a new candidate starts its stage history
+    (a rep who records it owns it), and candidates whose market or capacity changed are
+    re-scored (one recompute job per affected market, after commit). Fields a record
+    leaves out keep their values.
     """
-    from dealerhub.core.bulk import CREATED, ERROR, UPDATED, bulk_upsert
+    from dealerhub.core.bulk import CREATED, UPDATED, Batch
 
     from .tasks import recompute_market_evaluations
 
-    def visible(path: str) -> bool:
-        return path_visible(path, allowed_paths)
-
-    good = [r for r in records if "errors" not in r]
-    markets = {
-        code: (market_id, path)
-        for market_id, code, path in Market.objects.filter(
-            territory__code__in={r["market"] for r in good}
-        ).values_list("id", "territory__code", "territory__path")
-    }
-    stored = {
-        row["external_code"]: row
-        for row in Candidate.objects.filter(
-            external_code__in=[r["external_code"] for r in good]
-        ).values("external_code", "market_id", "market__territory__path", *CAPACITY_FIELDS)
-    }
-    results: list[dict] = []
-    groups: dict[tuple, list[dict]] = {}
-    sent: dict[str, dict] = {}
-    seen: set[str] = set()
-    for index, record in enumerate(records):
-        code = record.get("external_code")
-        result = {"index": index, "external_code": code, "status": None}
-        results.append(result)
-        if "errors" in record:
-            result.update(status=ERROR, errors=record["errors"])
-            continue
-        market = markets.get(record["market"])
-        errors: dict[str, list[str]] = {}
-        if code in stored and not visible(stored[code]["market__territory__path"]):
-            errors["external_code"] = [_("No candidate has the code %(code)s.") % {"code": code}]
-        elif code in seen:
-            errors["external_code"] = [_("This code appears twice in the batch.")]
-        if market is None or not visible(market[1]):
-            errors["market"] = [_("No market has the code %(code)s.") % {"code": record["market"]}]
-        if errors:
-            result.update(status=ERROR, errors=errors)
-            continue
-        seen.add(code)
-        row = {**record, "market": market[0]}
-        sent[code] = row
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    outcomes: dict[str, str] = {}
-    for shape, rows in groups.items():
-        fields = [name for name in shape if name != "external_code"]
-        outcomes.update(bulk_upsert(model=Candidate, rows=rows, fields=fields))
+    batch = Batch(records)
+    stored = batch.check_stored(
+        Candidate.objects,
+        path="market__territory__path",
+        allowed_paths=allowed_paths,
+        values=("market_id", *CAPACITY_FIELDS),
+    )
+    for index, row in batch.pending():
+        if row["external_code"] not in stored and "market" not in row:
+            batch.fail(index, {"market": [_("A new candidate needs its market.")]})
+    batch.resolve(
+        "market",
+        Market.objects,
+        code="territory__code",
+        path="territory__path",
+        allowed_paths=allowed_paths,
+        required=False,
+        message=_("No market has the code %(code)s."),
+    )
+    sent = {row["external_code"]: row for _index, row in batch.pending()}
+    batch.upsert(Candidate)
+    results = batch.results
     rescore: set[int] = set()
     for result in results:
-        if result["status"] is not None:
+        if result["status"] != UPDATED:
             continue
-        code = result["external_code"]
-        result["status"] = outcomes[code]
-        if result["status"] == ERROR:
-            result["errors"] = {"non_field_errors": [_("The database refused it.")]}
-        elif result["status"] == UPDATED:
-            before, after = stored[code], sent[code]
-            if before["market_id"] != after["market"] or any(
-                name in after and after[name] != before[name] for name in CAPACITY_FIELDS
-            ):
-                rescore.update({before["market_id"], after["market"]})
+        before, after = stored[result["external_code"]], sent[result["external_code"]]
+        if after.get("market", before["market_id"]) != before["market_id"] or any(
+            name in after and after[name] != before[name] for name in CAPACITY_FIELDS
+        ):
+            rescore.update({before["market_id"], after.get("market", before["market_id"])})
     created = [r["external_code"] for r in results if r["status"] == CREATED]
     if created:
         now = timezone.now()
         new = list(Candidate.objects.filter(external_code__in=created))
-        Candidate.objects.filter(pk__in=[c.pk for c in new]).update(stage_changed_at=now)
+        owner = {"owner_rep": user} if _is_rep(user) else {}
+        Candidate.objects.filter(pk__in=[c.pk for c in new]).update(stage_changed_at=now, **owner)
         StageChange.objects.bulk_create(
             StageChange(
                 candidate=candidate,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealerhub.core.jobs import enqueue_on_commit
-from dealerhub.core.scoping import path_visible
 from markets.models import Territory
 
 from . import scoring
@@ -483,69 +482,32 @@ def comparisons_save(*, account: KeyAccount, rows: Iterable[CompetitorComparison
 
 
 def accounts_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> list[dict]:
-    """Upsert key accounts pushed by an ERP: one result per record, in order.
+    """Upsert key accounts pushed by an ERP (PUT or bulk): one result per record, in order.
 
-    A record holds `external_code`, the profile fields it sends and, to create an
-    account, `territory` (home territory code). Fields a record leaves out keep their
-    stored values, so records are written in groups of the same shape, each group one
-    set-based statement. Records with `errors` (their own validation) are reported.
+    A record holds `external_code`, the profile fields it sends and, to create or move
+    an account, `territory` (home territory code). Fields a record leaves out keep
+    their stored values; the write is set-based (`dealerhub.core.bulk.Batch`).
     """
-    from dealerhub.core.bulk import ERROR, bulk_upsert
+    from dealerhub.core.bulk import Batch
 
-    def visible(path: str) -> bool:
-        return path_visible(path, allowed_paths)
-
-    good = [r for r in records if "errors" not in r]
-    stored_rows = KeyAccount.objects.filter(
-        external_code__in=[r["external_code"] for r in good]
-    ).values_list("external_code", "territory__path", "territory_id")
-    stored = {code: path for code, path, _id in stored_rows}
-    stored_territory = {code: territory_id for code, _path, territory_id in stored_rows}
-    territories = {
-        code: (pk, path)
-        for pk, code, path in Territory.objects.filter(
-            code__in={r["territory"] for r in good if r.get("territory")}
-        ).values_list("id", "code", "path")
-    }
-    results: list[dict] = []
-    groups: dict[tuple, list[dict]] = {}
-    seen: set[str] = set()
-    for index, record in enumerate(records):
-        code = record.get("external_code")
-        result = {"index": index, "external_code": code, "status": None}
-        results.append(result)
-        if "errors" in record:
-            result.update(status=ERROR, errors=record["errors"])
-            continue
-        errors: dict[str, list[str]] = {}
-        if code in stored and not visible(stored[code]):
-            errors["external_code"] = [_("No key account has the code %(code)s.") % {"code": code}]
-        elif code in seen:
-            errors["external_code"] = [_("This code appears twice in the batch.")]
-        territory = territories.get(record.get("territory")) if record.get("territory") else None
-        if record.get("territory") and (territory is None or not visible(territory[1])):
-            errors["territory"] = [
-                _("No territory has the code %(code)s.") % {"code": record["territory"]}
-            ]
-        elif territory is None and code not in stored:
-            errors["territory"] = [_("A new key account needs its home territory.")]
-        if errors:
-            result.update(status=ERROR, errors=errors)
-            continue
-        seen.add(code)
-        row = {name: record[name] for name in ACCOUNT_PROFILE_FIELDS if name in record}
-        # PostgreSQL checks NOT NULL on the proposed row before it sees the conflict,
-        # so an update that leaves the territory out carries the stored one.
-        row["territory"] = territory[0] if territory is not None else stored_territory[code]
-        row["external_code"] = code
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    outcomes: dict[str, str] = {}
-    for shape, rows in groups.items():
-        fields = [name for name in shape if name != "external_code"]
-        outcomes.update(bulk_upsert(model=KeyAccount, rows=rows, fields=fields))
-    for result in results:
-        if result["status"] is None:
-            result["status"] = outcomes[result["external_code"]]
-            if result["status"] == ERROR:
-                result["errors"] = {"non_field_errors": [_("The database refused it.")]}
-    return results
+    batch = Batch(records)
+    stored = batch.check_stored(
+        KeyAccount.objects, path="territory__path", allowed_paths=allowed_paths
+    )
+    for index, row in batch.pending():
+        if row["external_code"] not in stored and not row.get("territory"):
+            batch.fail(index, {"territory": [_("A new key account needs its home territory.")]})
+        for name in ACCOUNT_PROFILE_FIELDS:
+            if name in row and row[name] is None:
+                row[name] = ""
+    batch.resolve(
+        "territory",
+        Territory.objects,
+        code="code",
+        path="path",
+        allowed_paths=allowed_paths,
+        required=False,
+        message=_("No territory has the code %(code)s."),
+    )
+    batch.upsert(KeyAccount)
+    return batch.results

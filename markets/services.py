@@ -391,41 +391,89 @@ def _write_territory_rows(datas: list[TerritoryData]) -> None:
         )
 
 
-def territories_bulk_upsert(
-    *, records: list[TerritoryData | dict], allowed_paths: list[str] | None
-) -> list[dict]:
-    """Apply a batch from the API: one result per record, in order.
+def territories_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> list[dict]:
+    """Apply territory records from the API (PUT or bulk): one result per record, in order.
 
-    Records arrive already parsed (TerritoryData) or as field errors (dict). Parents may
-    be earlier or later in the batch or already stored. A scoped client
+    Records are validated dicts keyed by `code` (``parent`` is the parent's code) or
+    carry `errors`. Fields a record leaves out keep their stored values. Parents may be
+    earlier or later in the batch or already stored. A scoped client
     (``allowed_paths``) only writes below territories it can see. Valid records are
     applied set-based; records that fail are reported and nothing of them is written.
     """
-    datas = [r for r in records if isinstance(r, TerritoryData)]
-    codes = {d.code for d in datas} | {d.parent_code for d in datas if d.parent_code}
-    stored = {t.code: t for t in Territory.objects.filter(code__in=codes)}
-    in_batch = {d.code: d for d in datas}
+    codes = {r["code"] for r in records if "errors" not in r}
+    codes |= {r["parent"] for r in records if "errors" not in r and r.get("parent")}
+    stored = {t.code: t for t in Territory.objects.select_related("parent").filter(code__in=codes)}
+    seen: set[str] = set()
     results: list[dict] = []
+    datas: dict[int, TerritoryData] = {}
+    for index, record in enumerate(records):
+        code = record.get("code")
+        result = {"index": index, "external_code": code, "code": code, "status": None}
+        results.append(result)
+        if "errors" in record:
+            result.update(status="error", errors=record["errors"])
+            continue
+        if code in seen:
+            result.update(
+                status="error", errors={"code": [_("This code appears twice in the batch.")]}
+            )
+            continue
+        seen.add(code)
+        current = stored.get(code)
+        merged = {
+            name: getattr(current, name) for name in TERRITORY_DATA_FIELDS if current is not None
+        }
+        if current is not None:
+            merged["parent"] = current.parent.code if current.parent_id else None
+        merged.update(record)
+        missing = [name for name in ("name", "level") if not merged.get(name)]
+        if missing:
+            result.update(
+                status="error", errors={name: [_("This field is required.")] for name in missing}
+            )
+            continue
+        datas[index] = TerritoryData(
+            code=code,
+            name=merged["name"],
+            level=merged["level"],
+            parent_code=merged.get("parent") or None,
+            tier=merged.get("tier") or "",
+            population_total=merged.get("population_total"),
+            population_urban=merged.get("population_urban"),
+            longitude=merged.get("longitude"),
+            latitude=merged.get("latitude"),
+        )
+    _territory_batch(datas, results, stored, allowed_paths)
+    return results
+
+
+def _territory_batch(
+    datas: dict[int, TerritoryData],
+    results: list[dict],
+    stored: dict[str, Territory],
+    allowed_paths: list[str] | None,
+) -> None:
+    in_batch = {d.code: d for d in datas.values()}
+    level_changes = [
+        d.code for d in datas.values() if d.code in stored and stored[d.code].level != d.level
+    ]
+    child_levels: dict[str, set[str]] = {}
+    for parent_code, level in Territory.objects.filter(parent__code__in=level_changes).values_list(
+        "parent__code", "level"
+    ):
+        child_levels.setdefault(parent_code, set()).add(level)
     to_write: list[TerritoryData] = []
 
     def visible(path: str) -> bool:
         return path_visible(path, allowed_paths)
 
-    for index, record in enumerate(records):
-        if isinstance(record, dict):
-            results.append(
-                {"index": index, "external_code": None, "status": "error", "errors": record}
-            )
-            continue
-        data, errors = (
-            record,
-            validate_territory_fields(
-                code=record.code,
-                name=record.name,
-                level=record.level,
-                parent_code=record.parent_code,
-                tier=record.tier,
-            ),
+    for index, data in datas.items():
+        errors = validate_territory_fields(
+            code=data.code,
+            name=data.name,
+            level=data.level,
+            parent_code=data.parent_code,
+            tier=data.tier,
         )
         current = stored.get(data.code)
         if current is not None and not visible(current.path):
@@ -447,16 +495,13 @@ def territories_bulk_upsert(
                     errors["parent"] = message
         if not data.parent_code and allowed_paths is not None:
             errors["parent"] = _("Only clients with every territory may add a province.")
+        if "level" not in errors and any(
+            _parent_level_error(child, data.level) for child in child_levels.get(data.code, ())
+        ):
+            errors["level"] = _("Its children would sit above it.")
         if errors:
-            field_errors = {field: [message] for field, message in errors.items()}
-            results.append(
-                {
-                    "index": index,
-                    "external_code": data.code,
-                    "code": data.code,
-                    "status": "error",
-                    "errors": field_errors,
-                }
+            results[index].update(
+                status="error", errors={name: [message] for name, message in errors.items()}
             )
             continue
         parent_is_stored = data.parent_code is None or parent is not None
@@ -465,29 +510,14 @@ def territories_bulk_upsert(
             and parent_is_stored
             and _same_as_stored(current, data, parent.pk if parent else None)
         ):
-            results.append(
-                {
-                    "index": index,
-                    "external_code": data.code,
-                    "code": data.code,
-                    "status": "unchanged",
-                }
-            )
+            results[index]["status"] = "unchanged"
             continue
         to_write.append(data)
-        results.append(
-            {
-                "index": index,
-                "external_code": data.code,
-                "code": data.code,
-                "status": "updated" if current else "created",
-            }
-        )
+        results[index]["status"] = "updated" if current else "created"
     if to_write:
         with transaction.atomic():
             _write_territory_rows(to_write)
             _rebuild_paths([data.code for data in to_write])
-    return results
 
 
 def refresh_territory_counts() -> int:
@@ -1520,73 +1550,36 @@ def survey_remove_row(*, survey_id: int, kind: str, row_id: int) -> None:
     survey_refresh_completeness(survey_id=survey_id)
 
 
-OUTLET_SYNC_FIELDS = [
-    "territory",
-    "kind",
-    "name",
-    "address",
-    "longitude",
-    "latitude",
-    "contact_name",
-    "contact_phone",
-]
-
-
 def outlets_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> list[dict]:
     """Upsert outlets pushed by an ERP: one result per record, in order, set-based.
 
-    Records are validated dicts (`external_code`, `territory` code and the outlet fields)
-    or carry `errors`. Territories are resolved and scope-checked in one query; the write
-    is one statement (`dealerhub.core.bulk.bulk_upsert`), unchanged outlets untouched.
+    Records are validated dicts (`external_code`, the outlet fields they send and, to
+    create or move an outlet, its `territory` code) or carry `errors`. Territories are
+    resolved in the caller's scope in one query; the write is set-based
+    (`dealerhub.core.bulk.Batch`): unchanged outlets are untouched and fields a record
+    leaves out keep their values.
     """
-    from dealerhub.core.bulk import ERROR, bulk_upsert
+    from dealerhub.core.bulk import Batch
 
     from .models import Outlet
 
-    def visible(path: str) -> bool:
-        return path_visible(path, allowed_paths)
-
-    good = [r for r in records if "errors" not in r]
-    territories = {
-        code: (pk, path)
-        for pk, code, path in Territory.objects.filter(
-            code__in={r["territory"] for r in good}
-        ).values_list("id", "code", "path")
-    }
-    stored = dict(
-        Outlet.objects.filter(external_code__in=[r["external_code"] for r in good]).values_list(
-            "external_code", "territory__path"
-        )
+    batch = Batch(records)
+    stored = batch.check_stored(Outlet.objects, path="territory__path", allowed_paths=allowed_paths)
+    for index, row in batch.pending():
+        if ("longitude" in row) != ("latitude" in row) or (
+            (row.get("longitude") is None) != (row.get("latitude") is None)
+        ):
+            batch.fail(index, {"longitude": [_("Give both longitude and latitude, or neither.")]})
+        elif row["external_code"] not in stored and "territory" not in row:
+            batch.fail(index, {"territory": [_("A new outlet needs its territory.")]})
+    batch.resolve(
+        "territory",
+        Territory.objects,
+        code="code",
+        path="path",
+        allowed_paths=allowed_paths,
+        required=False,
+        message=_("No territory in your scope has the code %(code)s."),
     )
-    results: list[dict] = []
-    rows: list[dict] = []
-    seen: set[str] = set()
-    for index, record in enumerate(records):
-        code = record.get("external_code")
-        result = {"index": index, "external_code": code, "status": None}
-        results.append(result)
-        if "errors" in record:
-            result.update(status=ERROR, errors=record["errors"])
-            continue
-        errors: dict[str, list[str]] = {}
-        territory = territories.get(record["territory"])
-        if code in stored and not visible(stored[code]):
-            errors["external_code"] = [_("Not found.")]
-        elif code in seen:
-            errors["external_code"] = [_("This code appears twice in the batch.")]
-        if territory is None or not visible(territory[1]):
-            errors["territory"] = [_("No territory in your scope has this code.")]
-        if (record.get("longitude") is None) != (record.get("latitude") is None):
-            errors["longitude"] = [_("Give both longitude and latitude, or neither.")]
-        if errors:
-            result.update(status=ERROR, errors=errors)
-            continue
-        seen.add(code)
-        rows.append({**record, "territory": territory[0]})
-    outcomes = bulk_upsert(model=Outlet, rows=rows, fields=OUTLET_SYNC_FIELDS) if rows else {}
-    for result in results:
-        if result["status"] is None:
-            result["status"] = outcomes[result["external_code"]]
-            if result["status"] == ERROR:
-                result["errors"] = {"non_field_errors": [_("The database refused it.")]}
-    return results
+    batch.upsert(Outlet)
+    return batch.results

@@ -16,6 +16,9 @@ import json
 from collections.abc import Sequence
 
 from django.db import DatabaseError, connection, models, transaction
+from django.utils.translation import gettext as _
+
+from .scoping import path_visible
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 _NULL = "\\N"
@@ -82,8 +85,10 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
         writer.writerow([_csv_value(f, row.get(f.name)) for f in model_fields])
     buffer.seek(0)
 
-    # Columns the caller does not send get the model's defaults on insert (Django
-    # defaults live in Python, not in the database) and are left alone on update.
+    # Columns the caller does not send keep their stored values on update, and get the
+    # model's defaults on insert (Django defaults live in Python, not in the database).
+    # PostgreSQL checks NOT NULL on the proposed row before it sees the conflict, so the
+    # proposed row carries the stored value where there is one.
     given = {*columns, *stamps_insert}
     default_fields = [f for f in meta.concrete_fields if f.name not in given and not f.primary_key]
     default_columns = [connection.ops.quote_name(f.column) for f in default_fields]
@@ -98,12 +103,17 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
     value_columns = db_columns[1:]
     insert_columns = ", ".join(db_columns + default_columns + stamps_insert)
     select_columns = ", ".join(
-        db_columns + ["%s"] * len(default_columns) + ["now()"] * len(stamps_insert)
+        [f"s.{c}" for c in db_columns]
+        + [f"COALESCE(t.{c}, %s)" for c in default_columns]
+        + ["clock_timestamp()"] * len(stamps_insert)
     )
     assignments = ", ".join(
-        [f"{c} = EXCLUDED.{c}" for c in value_columns] + [f"{s} = now()" for s in stamps_update]
+        [f"{c} = EXCLUDED.{c}" for c in value_columns]
+        + [f"{s} = clock_timestamp()" for s in stamps_update]
     )
     changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in value_columns)
+    if not value_columns:
+        assignments, changed = f"{key_column} = EXCLUDED.{key_column}", "false"
     with connection.cursor() as cursor:
         # Same column types as the target, none of its constraints or defaults.
         cursor.execute(
@@ -117,7 +127,8 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             f"INSERT INTO {table} ({insert_columns}) "  # noqa: S608 - identifiers quoted above
-            f"SELECT DISTINCT ON ({key_column}) {select_columns} FROM _bulk_stage "
+            f"SELECT DISTINCT ON (s.{key_column}) {select_columns} FROM _bulk_stage s "
+            f"LEFT JOIN {table} t ON t.{key_column} = s.{key_column} WHERE true "
             f"ON CONFLICT ({key_column}) DO UPDATE SET {assignments} WHERE {changed} "
             f"RETURNING {key_column}, (xmax = 0) AS inserted",
             default_values,
@@ -127,3 +138,117 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
         }
         cursor.execute("DROP TABLE _bulk_stage")
     return {str(row[key]): touched.get(str(row[key]), UNCHANGED) for row in rows}
+
+
+class Batch:
+    """One bulk request on its way to the database, record by record, in order.
+
+    Services build it from validated records (dicts, or ``{"errors": …}`` for records
+    that failed their own validation) and then, each in one query for the whole batch:
+
+    - :meth:`check_stored` refuses records whose key exists outside the caller's scope;
+    - :meth:`resolve` turns a code (``territory``, ``market``…) into an id in scope;
+    - :meth:`upsert` writes the rest set-based, grouped by the fields each record sent,
+      so fields a record leaves out keep their stored values.
+
+    A key that appears twice in one batch is reported on its later records. Failed
+    records get ``status: "error"`` with per-field messages and nothing of them is
+    written. :attr:`results` is the answer, one line per record.
+    """
+
+    def __init__(self, records: Sequence[dict], *, key: str = "external_code") -> None:
+        self.key = key
+        self.results: list[dict] = []
+        self.rows: dict[int, dict] = {}
+        seen: set = set()
+        for index, record in enumerate(records):
+            code = record.get(key)
+            result = {"index": index, "external_code": code, "status": None}
+            if key != "external_code":
+                result[key] = code
+            self.results.append(result)
+            if "errors" in record:
+                self.fail(index, record["errors"])
+            elif code in seen:
+                self.fail(index, {key: [_("This code appears twice in the batch.")]})
+            else:
+                seen.add(code)
+                self.rows[index] = dict(record)
+
+    def fail(self, index: int, errors: dict) -> None:
+        self.results[index].update(status=ERROR, errors=errors)
+        self.rows.pop(index, None)
+
+    def pending(self) -> list[tuple[int, dict]]:
+        return list(self.rows.items())
+
+    def keys(self) -> list:
+        return [row[self.key] for row in self.rows.values()]
+
+    def check_stored(
+        self, queryset, *, path: str, allowed_paths: list[str] | None, values: Sequence[str] = ()
+    ) -> dict:
+        """Stored rows of the batch's keys as {key: row values}; a key stored outside the
+        caller's scope fails its record as if it did not exist."""
+        stored = {
+            row[self.key]: row
+            for row in queryset.filter(**{f"{self.key}__in": self.keys()}).values(
+                self.key, path, *values
+            )
+        }
+        for index, row in self.pending():
+            current = stored.get(row[self.key])
+            if current is not None and not path_visible(current[path], allowed_paths):
+                self.fail(index, {self.key: [_("Not found.")]})
+        return stored
+
+    def resolve(
+        self,
+        field: str,
+        queryset,
+        *,
+        code: str,
+        path: str,
+        allowed_paths: list[str] | None,
+        required: bool = True,
+        message=None,
+    ) -> None:
+        """Replace each record's ``field`` code by the id of the row with that code in
+        ``queryset`` within the caller's scope; a record whose code is unknown or out of
+        scope fails on that field. Records without the field fail only if ``required``."""
+        codes = {row[field] for _index, row in self.pending() if row.get(field) is not None}
+        found = {
+            row_code: (pk, row_path)
+            for pk, row_code, row_path in queryset.filter(**{f"{code}__in": codes}).values_list(
+                "pk", code, path
+            )
+        }
+        for index, row in self.pending():
+            value = row.get(field)
+            if value is None:
+                if required:
+                    self.fail(index, {field: [_("This field is required.")]})
+                continue
+            target = found.get(value)
+            if target is None or not path_visible(target[1], allowed_paths):
+                text = message or _("No record in your scope has the code %(code)s.")
+                self.fail(index, {field: [text % {"code": value}]})
+                continue
+            row[field] = target[0]
+
+    def upsert(self, model: type[models.Model], *, exclude: Sequence[str] = ()) -> dict[str, str]:
+        """Write the pending records; returns {key: outcome} and fills in the results."""
+        groups: dict[tuple, list[dict]] = {}
+        for _index, row in self.pending():
+            shape = tuple(sorted(name for name in row if name != self.key and name not in exclude))
+            groups.setdefault(shape, []).append(row)
+        outcomes: dict[str, str] = {}
+        for shape, rows in groups.items():
+            outcomes.update(bulk_upsert(model=model, rows=rows, key=self.key, fields=list(shape)))
+        for index in list(self.rows):
+            result = self.results[index]
+            result["status"] = outcomes[str(self.rows[index][self.key])]
+            if result["status"] == ERROR:
+                result["errors"] = {"non_field_errors": [_("The database refused it.")]}
+                self.rows.pop(index)
+        return outcomes

@@ -2,15 +2,11 @@
 tombstones on delete)."""
 
 import django_filters
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
-from rest_framework.response import Response
 
 from dealerhub.core.api.serializers import BulkResultSerializer
-from dealerhub.core.api.sync import SyncMixin, etag_for
-from dealerhub.core.api.viewsets import ScopedViewSetMixin
+from dealerhub.core.api.sync import SyncViewSet
 from dealerhub.core.filters import SinceFilter
 from dealerhub.core.scoping import allowed_paths
 
@@ -34,11 +30,6 @@ class DealerFilterSet(django_filters.FilterSet):
         fields = ["market", "active", "updated_since"]
 
 
-def _writer(user) -> None:
-    if not (user.is_hq or user.is_erp_client):
-        raise exceptions.PermissionDenied()
-
-
 def _dealer_row(row: dict) -> dict:
     credit = row["credit_limit"]
     return {
@@ -57,14 +48,16 @@ def _dealer_row(row: dict) -> dict:
     }
 
 
-class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class DealerViewSet(SyncViewSet):
     """Dealers by external code, scoped by their market's territory."""
 
     sync_resource = "dealers"
     queryset = Dealer.objects.select_related("market__territory", "candidate")
     serializer_class = DealerSerializer
+    write_serializer_class = DealerWriteSerializer
+    bulk_record_serializer_class = DealerBulkRecordSerializer
     filterset_class = DealerFilterSet
-    lookup_field = "external_code"
+    writer_roles = ("hq", "erp")
 
     # Incremental pulls serve 1,000 rows a page: build them from .values() instead of a
     # ModelSerializer per row (about 4x faster); the shape is DealerSerializer's.
@@ -90,50 +83,30 @@ class DealerViewSet(SyncMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewse
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([_dealer_row(row) for row in page])
 
+    def perform_bulk(self, records):
+        return services.dealers_upsert(
+            records=records, allowed_paths=allowed_paths(self.request.user)
+        )
+
+    def perform_destroy(self, instance):
+        services.dealer_delete(dealer=instance)
+
     @extend_schema(
         request=DealerWriteSerializer,
         responses={200: DealerSerializer, 201: DealerSerializer},
         summary="Create or update a dealer by its external code",
     )
-    def update(self, request, external_code=None):
-        existing = Dealer.objects.filter(external_code=external_code).first()
-        if existing and not self.get_queryset().filter(pk=existing.pk).exists():
-            raise Http404
-        _writer(request.user)
-        self.check_if_match(request, existing)
-        body = DealerWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        (result,) = services.dealers_upsert(
-            records=[{**body.validated_data, "external_code": external_code}],
-            allowed_paths=allowed_paths(request.user),
-        )
-        if result["status"] == "error":
-            raise exceptions.ValidationError(result["errors"])
-        dealer = self.get_queryset().get(external_code=external_code)
-        response = Response(
-            DealerSerializer(dealer).data,
-            status=status.HTTP_201_CREATED if result["status"] == "created" else status.HTTP_200_OK,
-        )
-        response["ETag"] = etag_for(dealer)
-        return response
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
 
     @extend_schema(
         request=DealerBulkSerializer,
         responses={200: BulkResultSerializer},
         summary="Upsert up to 1,000 dealers; one result per record, in order",
     )
-    def bulk(self, request):
-        _writer(request.user)
-        records = self.validated_bulk_records(request, DealerBulkRecordSerializer)
-        results = services.dealers_upsert(
-            records=records, allowed_paths=allowed_paths(request.user)
-        )
-        return self.bulk_response(results)
+    def bulk(self, request, *args, **kwargs):
+        return super().bulk(request, *args, **kwargs)
 
     @extend_schema(responses={204: None}, summary="Delete a dealer (a tombstone is kept)")
-    def destroy(self, request, external_code=None):
-        dealer = self.get_object()
-        _writer(request.user)
-        self.check_if_match(request, dealer)
-        services.dealer_delete(dealer=dealer)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)

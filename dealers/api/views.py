@@ -1,18 +1,16 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dealerhub.core.api.serializers import BulkResultSerializer
-from dealerhub.core.api.sync import SyncMixin, etag_for
-from dealerhub.core.api.viewsets import ScopedViewSetMixin
+from dealerhub.core.api.sync import SyncViewSet
 from dealerhub.core.scoping import allowed_paths
-from markets.models import Market
 
 from .. import selectors, services, sheets
 from ..filtersets import CandidateFilterSet
@@ -28,76 +26,38 @@ from .serializers import (
 )
 
 
-class CandidateViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
+class CandidateViewSet(SyncViewSet):
     """Dealer candidates by external code, their evaluations and the PDF evaluation sheet."""
 
+    sync_resource = "dealer-candidates"
     queryset = Candidate.objects.select_related("market__territory")
     serializer_class = CandidateSerializer
+    write_serializer_class = CandidateWriteSerializer
+    bulk_record_serializer_class = CandidateBulkRecordSerializer
     filterset_class = CandidateFilterSet
-    lookup_field = "external_code"
-    sync_resource = "dealer-candidates"
+    writer_roles = ("hq", "manager", "rep", "erp")
 
-    def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, external_code=None):
-        candidate = self.get_object()
-        response = Response(self.get_serializer(candidate).data)
-        response["ETag"] = etag_for(candidate)
-        return response
+    def perform_bulk(self, records):
+        user = self.request.user
+        return services.candidates_bulk_upsert(
+            records=records, allowed_paths=allowed_paths(user), user=user
+        )
 
     @extend_schema(
         request=CandidateBulkSerializer,
         responses={200: BulkResultSerializer},
         summary="Upsert up to 1,000 dealer candidates; one result per record, in order",
     )
-    def bulk(self, request):
-        records = self.validated_bulk_records(request, CandidateBulkRecordSerializer)
-        user = request.user
-        results = services.candidates_bulk_upsert(
-            records=records,
-            allowed_paths=allowed_paths(user),
-            user=user,
-        )
-        return self.bulk_response(results)
+    def bulk(self, request, *args, **kwargs):
+        return super().bulk(request, *args, **kwargs)
 
     @extend_schema(
         request=CandidateWriteSerializer,
         responses={200: CandidateSerializer, 201: CandidateSerializer},
         summary="Create or update a dealer candidate by its external code",
     )
-    def update(self, request, external_code=None):
-        existing = Candidate.objects.filter(external_code=external_code).only("pk").first()
-        if existing and not self.get_queryset().filter(pk=existing.pk).exists():
-            raise Http404
-        if existing:
-            self.check_if_match(request, Candidate.objects.get(pk=existing.pk))
-        body = CandidateWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = dict(body.validated_data)
-        market = (
-            Market.objects.for_user(request.user)
-            .filter(territory__code=values.pop("market"))
-            .first()
-        )
-        if market is None:
-            raise exceptions.ValidationError(
-                {"market": [_("No market in your territories has this code.")]}
-            )
-        values["market"] = market
-        try:
-            candidate, created = services.candidate_upsert(
-                external_code=external_code, values=values, user=request.user
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
-        candidate = self.get_queryset().get(pk=candidate.pk)
-        return Response(
-            self.get_serializer(candidate).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
 
     @extend_schema(
         request=EvaluationWriteSerializer,

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import AssessmentView, KeyAccountViewSet, MatrixView
+from .views import AssessmentViewSet, KeyAccountViewSet, MatrixView
 
 CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
 ACCOUNT_ACTIONS = {"get": "retrieve", "put": "update"}
@@ -10,8 +10,11 @@ class _SlashAccountViewSet(KeyAccountViewSet):
     schema = None  # the same endpoint with a trailing slash; documented once
 
 
-class _SlashAssessmentView(AssessmentView):
+class _SlashAssessmentViewSet(AssessmentViewSet):
     schema = None
+
+
+ASSESSMENT_ACTIONS = {"get": "retrieve", "put": "update"}
 
 
 urlpatterns = [
@@ -29,12 +32,12 @@ urlpatterns = [
     re_path(rf"^key-accounts/{CODE}/$", _SlashAccountViewSet.as_view(ACCOUNT_ACTIONS)),
     re_path(
         rf"^key-accounts/{CODE}/assessments/(?P<year>[0-9]{{4}})$",
-        AssessmentView.as_view(),
+        AssessmentViewSet.as_view(ASSESSMENT_ACTIONS),
         name="key-account-assessment",
     ),
     re_path(
         rf"^key-accounts/{CODE}/assessments/(?P<year>[0-9]{{4}})/$",
-        _SlashAssessmentView.as_view(),
+        _SlashAssessmentViewSet.as_view(ASSESSMENT_ACTIONS),
     ),
     path("ka-matrix", MatrixView.as_view(), name="ka-matrix"),
     path("ka-matrix/", MatrixView.as_view(schema=None)),

@@ -1,31 +1,51 @@
-"""The ERP synchronisation contract, shared by every synced resource.
+"""The ERP synchronisation contract: one write path that every synced resource inherits.
 
-A viewset mixes in :class:`SyncMixin`, names its ``sync_resource`` and implements
-``sync_upsert(external_code, data) -> (obj, outcome)`` and ``bulk_apply(records)``.
-The mixin adds:
+A resource subclasses :class:`SyncViewSet` and declares what is its own:
 
-- ``Idempotency-Key`` on every write: a replay with the same key and body returns the
-  stored response and applies nothing; the same key with another body is refused (422);
-  concurrent requests with one key are serialised by the key's unique index, so only
-  one applies.
-- ``ETag`` on detail responses and ``If-Match`` on PUT/PATCH (412 when stale).
-- ``POST <resource>/bulk``: up to 1,000 records, one result per record, in order.
+- ``sync_resource`` (its name in token scopes, tombstones and the contract test),
+  ``queryset`` (scoped by ``for_user``), ``serializer_class`` (reads),
+  ``write_serializer_class`` (one record; bulk records add the key field),
+  ``writer_roles`` (who may write), and
+- ``perform_upsert(key, data, instance)`` and ``perform_bulk(records)`` calling its
+  service (and ``perform_destroy(instance)`` if it can be deleted).
+
+The base owns the rest, in this order for ``PUT``/``PATCH``/``DELETE`` on one record:
+scope (404) → permission (403) → an advisory lock on the key, then the row lock, then
+``If-Match`` under the lock (412) → validation (400, per field) → the service →
+201 / 200 (``unchanged`` writes nothing) → ``ETag`` on every read and write →
+idempotency (:class:`IdempotencyMixin`) → the request log (``ScopedViewSetMixin``).
+
+Updates are partial: fields a record leaves out keep their stored values, on ``PUT``
+as in bulk. Concurrent creates of one key resolve to one create and updates (the
+advisory lock serialises them), never a unique-violation 500.
+
+Every concrete subclass is registered in :data:`REGISTRY`; the contract test runs
+over all registered resources, so a new resource is under it by being declared.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from typing import ClassVar
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status, viewsets
 from rest_framework.response import Response
 
 from integrations import services as integration_services
 
+from .viewsets import ScopedViewSetMixin
+
 BULK_LIMIT = 1000
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CODE_PATTERN = r"[A-Za-z0-9_.\-]{1,64}"
+
+#: sync_resource name → the viewset that serves it (filled by SyncViewSet subclasses).
+REGISTRY: dict[str, type[SyncViewSet]] = {}
 
 
 class Outcome:
@@ -63,12 +83,32 @@ def etag_for(obj) -> str:
     return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
 
 
-class SyncMixin:
-    """See the module docstring. Mix in before the DRF viewset class."""
+def lock_key(resource: str, key: str) -> None:
+    """Serialise writers of one record (including its creation) until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{resource}:{key}"]
+        )
+
+
+def has_role(user, roles: tuple[str, ...]) -> bool:
+    """Whether a user holds one of the named roles (``hq``, ``manager``, ``rep``, ``erp``)."""
+    checks = {
+        "hq": user.is_hq,
+        "manager": user.is_manager,
+        "rep": user.is_rep,
+        "erp": user.is_erp_client,
+    }
+    return any(checks[role] for role in roles)
+
+
+class IdempotencyMixin:
+    """``Idempotency-Key`` on every write: a replay with the same key and body returns the
+    stored response and applies nothing; the same key with another body is refused (422);
+    concurrent requests with one key are serialised by the key's unique index, so only
+    one applies. Mix in before the DRF view class."""
 
     idempotent_record = None
-
-    # --- idempotency ------------------------------------------------------------------------
 
     def dispatch(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key")
@@ -133,23 +173,33 @@ class SyncMixin:
             self.idempotent_record = None
         return response
 
-    # --- ETags ------------------------------------------------------------------------------
 
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        response = Response(self.get_serializer(instance).data)
-        response["ETag"] = etag_for(instance)
-        return response
+class ETagMixin:
+    """``ETag`` on detail reads; ``If-Match`` checks for writes (412 when stale)."""
 
     def check_if_match(self, request, instance) -> None:
         expected = request.headers.get("If-Match")
-        if expected and instance is not None and expected.strip() not in ("*", etag_for(instance)):
+        if not expected or expected.strip() == "*":
+            return
+        if instance is None or expected.strip() != etag_for(instance):
             raise PreconditionFailed()
 
-    # --- bulk -------------------------------------------------------------------------------
+    def with_etag(self, response: Response, instance) -> Response:
+        response["ETag"] = etag_for(instance)
+        return response
 
-    def bulk_records(self, request) -> list:
-        payload = request.data
+
+class SyncMixin(IdempotencyMixin, ETagMixin):
+    """Idempotency and ETags for API views that are not record resources (e.g. actions)."""
+
+
+class BulkRecords:
+    """Parsing and validating a bulk body: at most :data:`BULK_LIMIT` records, each
+    validated on its own; a record whose key is already stored is validated partially,
+    so fields it leaves out keep their stored values."""
+
+    @staticmethod
+    def parse(payload) -> list:
         records = payload.get("records") if isinstance(payload, dict) else payload
         if not isinstance(records, list):
             raise exceptions.ValidationError({"records": [_("Send a list of records.")]})
@@ -157,25 +207,189 @@ class SyncMixin:
             raise BatchTooLarge()
         return records
 
-    def validated_bulk_records(self, request, serializer_class) -> list[dict]:
-        """Validate each record with one serializer instance (building a serializer per
-        record deep-copies its fields and costs more than the database write).
+    @staticmethod
+    def validate(items: list, serializer_class, *, key: str, stored_keys: set) -> list[dict]:
+        """Returns, in order, each record's validated dict (with its key) or
+        ``{key: …, "errors": {field: [messages]}}``.
 
-        Returns, in order, the validated dict of each record or
-        ``{"external_code": …, "errors": {field: [messages]}}``.
-        """
-        validator = serializer_class()
+        One serializer instance per mode: building one per record deep-copies its
+        fields and costs more than the database write."""
+        full, partial = serializer_class(), serializer_class(partial=True)
         records = []
-        for item in self.bulk_records(request):
+        for item in items:
+            code = item.get(key) if isinstance(item, dict) else None
+            if not isinstance(item, dict):
+                records.append(
+                    {key: None, "errors": {"non_field_errors": [_("Each record is an object.")]}}
+                )
+                continue
+            validator = partial if isinstance(code, str) and code in stored_keys else full
             try:
-                records.append(dict(validator.run_validation(item)))
+                data = dict(validator.run_validation(item))
             except exceptions.ValidationError as exc:
-                code = item.get("external_code") if isinstance(item, dict) else None
                 detail = (
                     exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
                 )
-                records.append({"external_code": code, "errors": detail})
+                records.append({key: code if isinstance(code, str) else None, "errors": detail})
+                continue
+            data[key] = code
+            records.append(data)
         return records
+
+
+class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
+    """The base of every synced resource; see the module docstring."""
+
+    sync_resource: ClassVar[str]
+    contract_name: ClassVar[str | None] = None  # the registry name, if not sync_resource
+    write_serializer_class = None
+    bulk_record_serializer_class = None  # defaults to write_serializer_class + the key
+    writer_roles: tuple[str, ...] = ("hq", "manager", "erp")
+    lookup_field = "external_code"
+    key_field = "external_code"  # the key's name inside bulk records
+    key_pattern = CODE_PATTERN  # what a key may look like (the detail route's pattern)
+    parser_classes = [parsers.JSONParser]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("contract_name") or cls.__dict__.get("sync_resource")
+        if name and getattr(cls, "schema", True) is not None:
+            REGISTRY[name] = cls
+
+    # --- hooks a resource implements ------------------------------------------------------
+
+    def perform_upsert(self, key: str, data: dict, instance) -> tuple[object, str]:
+        """Write one validated record; return (the record, an :class:`Outcome`).
+
+        By default a single write is a batch of one, so PUT and bulk share one service
+        and one set of rules."""
+        (result,) = self.perform_bulk([{**data, self.key_field: key}])
+        if result["status"] == Outcome.ERROR:
+            raise exceptions.ValidationError(result["errors"])
+        model = self.get_queryset().model
+        return model._default_manager.get(**self.record_filter(key)), result["status"]
+
+    def perform_bulk(self, records: list[dict]) -> list[dict]:
+        """Write validated bulk records; return one result per record, in order."""
+        raise NotImplementedError
+
+    def perform_destroy(self, instance) -> None:
+        raise exceptions.MethodNotAllowed(self.request.method)
+
+    def record_filter(self, key: str) -> dict:
+        """Lookup of one record by its key in the model's (unscoped) manager."""
+        return {self.lookup_field: key}
+
+    # --- the write path -------------------------------------------------------------------
+
+    def check_writer(self, user) -> None:
+        if not has_role(user, self.writer_roles):
+            raise exceptions.PermissionDenied()
+
+    def get_key(self) -> str:
+        return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+
+    def locked_instance(self, key: str):
+        """Lock the key, then the row; 404 when the row exists outside the caller's scope."""
+        lock_key(self.sync_resource, key)
+        model = self.get_queryset().model
+        instance = (
+            model._default_manager.select_for_update(of=("self",))
+            .filter(**self.record_filter(key))
+            .first()
+        )
+        if instance is not None and not self.get_queryset().filter(pk=instance.pk).exists():
+            raise Http404
+        return instance
+
+    def get_write_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        return self.write_serializer_class(*args, **kwargs)
+
+    def read_back(self, instance):
+        """The written record as the read serializer shows it (scoped, with its joins)."""
+        return self.get_queryset().get(pk=instance.pk)
+
+    def write(self, request, *, partial: bool):
+        key = self.get_key()
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    instance = self.locked_instance(key)
+                    self.check_writer(request.user)
+                    self.check_if_match(request, instance)
+                    body = self.get_write_serializer(
+                        data=request.data, partial=partial or instance is not None
+                    )
+                    body.is_valid(raise_exception=True)
+                    obj, outcome = self.perform_upsert(key, dict(body.validated_data), instance)
+                break
+            except IntegrityError:
+                # A bulk write created the same key between our lock and our insert:
+                # once more, now as an update of the row it wrote.
+                if attempt == 2:
+                    raise
+        obj = self.read_back(obj)
+        response = Response(
+            self.get_serializer(obj).data,
+            status=status.HTTP_201_CREATED if outcome == Outcome.CREATED else status.HTTP_200_OK,
+        )
+        return self.with_etag(response, obj)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.with_etag(Response(self.get_serializer(instance).data), instance)
+
+    def update(self, request, *args, **kwargs):
+        return self.write(request, partial=False)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.write(request, partial=True)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.locked_instance(self.get_key())
+            if instance is None:
+                raise Http404
+            self.check_writer(request.user)
+            self.check_if_match(request, instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    # --- bulk -----------------------------------------------------------------------------
+
+    def stored_keys(self, keys: list[str]) -> set[str]:
+        model = self.get_queryset().model
+        return set(
+            model._default_manager.filter(**{f"{self.lookup_field}__in": keys}).values_list(
+                self.lookup_field, flat=True
+            )
+        )
+
+    def bulk(self, request, *args, **kwargs):
+        self.check_writer(request.user)
+        items = BulkRecords.parse(request.data)
+        keys = [
+            item[self.key_field]
+            for item in items
+            if isinstance(item, dict)
+            and isinstance(item.get(self.key_field), str)
+            and re.fullmatch(self.key_pattern, item[self.key_field])
+        ]
+        records = BulkRecords.validate(
+            items,
+            self.bulk_record_serializer_class,
+            key=self.key_field,
+            stored_keys=self.stored_keys(keys),
+        )
+        with transaction.atomic():
+            results = self.perform_bulk(records)
+        return self.bulk_response(results)
 
     def bulk_response(self, results: list[dict]) -> Response:
         counts: dict[str, int] = {}
