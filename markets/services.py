@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dealerhub.core.bulk import field_errors
 from dealerhub.core.jobs import enqueue_on_commit
 from dealerhub.core.scoping import path_visible
 
@@ -443,6 +444,8 @@ def territories_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | N
             longitude=merged.get("longitude"),
             latitude=merged.get("latitude"),
         )
+    parents = {d.parent_code for d in datas.values() if d.parent_code} - set(stored)
+    stored |= {t.code: t for t in Territory.objects.filter(code__in=parents)}
     _territory_batch(datas, results, stored, allowed_paths)
     return results
 
@@ -499,6 +502,12 @@ def _territory_batch(
             _parent_level_error(child, data.level) for child in child_levels.get(data.code, ())
         ):
             errors["level"] = _("Its children would sit above it.")
+        errors |= {
+            name: messages[0]
+            for name, messages in field_errors(
+                Territory, {name: getattr(data, name) for name in TERRITORY_DATA_FIELDS}
+            ).items()
+        }
         if errors:
             results[index].update(
                 status="error", errors={name: [message] for name, message in errors.items()}

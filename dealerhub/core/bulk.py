@@ -15,6 +15,8 @@ import io
 import json
 from collections.abc import Sequence
 
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
 
@@ -140,6 +142,24 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
     return {str(row[key]): touched.get(str(row[key]), UNCHANGED) for row in rows}
 
 
+def field_errors(model: type[models.Model], row: dict) -> dict[str, list[str]]:
+    """The model's own field validators (lengths, integer and decimal ranges) over the
+    values a set-based write is about to send, so none reaches the database as a 500."""
+    errors: dict[str, list[str]] = {}
+    for name, value in row.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if value is None or field.is_relation:
+            continue
+        try:
+            field.run_validators(value)
+        except DjangoValidationError as exc:
+            errors[name] = list(exc.messages)
+    return errors
+
+
 class Batch:
     """One bulk request on its way to the database, record by record, in order.
 
@@ -238,6 +258,9 @@ class Batch:
 
     def upsert(self, model: type[models.Model], *, exclude: Sequence[str] = ()) -> dict[str, str]:
         """Write the pending records; returns {key: outcome} and fills in the results."""
+        for index, row in self.pending():
+            if errors := field_errors(model, row):
+                self.fail(index, errors)
         groups: dict[tuple, list[dict]] = {}
         for _index, row in self.pending():
             shape = tuple(sorted(name for name in row if name != self.key and name not in exclude))

@@ -302,6 +302,15 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
             raise Http404
         return instance
 
+    def is_unchanged(self, instance, data: dict) -> bool:
+        """Whether every sent value equals the stored one (codes of related records are
+        left to the service, which resolves them)."""
+        fields = {f.name: f for f in instance._meta.concrete_fields}
+        return all(
+            name in fields and not fields[name].is_relation and getattr(instance, name) == value
+            for name, value in data.items()
+        )
+
     def get_write_serializer(self, *args, **kwargs):
         kwargs.setdefault("context", self.get_serializer_context())
         return self.write_serializer_class(*args, **kwargs)
@@ -322,7 +331,11 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
                         data=request.data, partial=partial or instance is not None
                     )
                     body.is_valid(raise_exception=True)
-                    obj, outcome = self.perform_upsert(key, dict(body.validated_data), instance)
+                    data = dict(body.validated_data)
+                    if instance is not None and self.is_unchanged(instance, data):
+                        obj, outcome = instance, Outcome.UNCHANGED  # nothing written
+                    else:
+                        obj, outcome = self.perform_upsert(key, data, instance)
                 break
             except IntegrityError:
                 # A bulk write created the same key between our lock and our insert:

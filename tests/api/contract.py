@@ -1,0 +1,222 @@
+"""How the contract test drives each registered sync resource.
+
+Every resource in ``dealerhub.core.api.sync.REGISTRY`` needs an entry in
+:data:`RESOURCES` (a test fails for a resource without one): its detail URL, a valid
+body to create a record, a partial body that changes one field, a field that the
+partial body leaves out (and so must keep its value), and where a body points outside
+a token's territories (the test tokens see 广东 only; 湖南 / 长沙 is outside).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from keyaccounts.models import KeyAccount
+from markets.models import MarketSurvey
+
+MEASURES = {
+    "annual_turnover": "1200000.00",
+    "growth_rate": "8.50",
+    "dso_days": 45,
+    "merchandising_share": "20.00",
+    "activity_share": "15.00",
+    "skus_carried": 40,
+    "buyer_relationship": 4,
+    "inventory_days": 12,
+}
+
+
+@dataclass
+class Resource:
+    name: str
+    path: str  # detail URL with {key}
+    keys: list[str]  # keys of new records inside the token's scope
+    outside_key: str  # a key whose record lies outside the token's scope
+    kept: tuple[str, Any]  # a field the create body sends and the partial body leaves out
+    changed: str  # the field the partial body changes
+    bulk: str | None = None
+    deletable: bool = False
+    key_field: str = "external_code"
+    extra: dict = field(default_factory=dict)
+
+    def url(self, key: str) -> str:
+        return "/api/v1/" + self.path.format(key=key)
+
+    # --- bodies ---------------------------------------------------------------------------
+
+    def body(self, key: str, *, inside: bool = True) -> dict:
+        return BODIES[self.name](key, inside)
+
+    def partial(self, value) -> dict:
+        return {self.changed: value}
+
+    def record(self, key: str, *, inside: bool = True) -> dict:
+        return {self.key_field: key, **self.body(key, inside=inside)}
+
+    # --- requests (surveys are created by POST and addressed by id) -----------------------
+
+    def create(self, client, key: str, *, inside: bool = True, **headers):
+        if self.name == "surveys":
+            return client.post(
+                "/api/v1/surveys/", self.body(key, inside=inside), format="json", **headers
+            )
+        return client.put(self.url(key), self.body(key, inside=inside), format="json", **headers)
+
+    def detail(self, key: str) -> str:
+        if self.name == "surveys":
+            survey = MarketSurvey.objects.filter(external_code=key).first()
+            return f"/api/v1/surveys/{survey.pk if survey else 999999}"
+        return self.url(key)
+
+    def write(self, client, key: str, body: dict, **headers):
+        if self.name == "surveys":
+            return client.patch(self.detail(key), body, format="json", **headers)
+        return client.put(self.url(key), body, format="json", **headers)
+
+    def read(self, client, key: str):
+        return client.get(self.detail(key))
+
+
+def _territory(key, inside):
+    return {
+        "name": f"区{key}",
+        "level": "county",
+        "parent": "440300" if inside else "430100",
+        "longitude": "113.900000",
+        "latitude": "22.500000",
+    }
+
+
+BODIES = {
+    "territories": _territory,
+    "outlets": lambda key, inside: {
+        "territory": "440300" if inside else "430100",
+        "kind": "ka_store",
+        "name": f"门店{key}",
+        "address": "深南大道1号",
+    },
+    "dealers": lambda key, inside: {
+        "name": f"经销商{key}",
+        "market": "440300" if inside else "430100",
+        "since": "2026-01-01",
+        "address": "深南大道2号",
+    },
+    "dealer-candidates": lambda key, inside: {
+        "name": f"候选{key}",
+        "market": "440300" if inside else "430100",
+        "address": "深南大道3号",
+    },
+    "key-accounts": lambda key, inside: {
+        "name": f"连锁{key}",
+        "territory": "440300" if inside else "430100",
+        "address": "深南大道4号",
+    },
+    "surveys": lambda key, inside: {
+        "market": "440300" if inside else "430100",
+        "external_code": key,
+        "surveyed_on": "2026-11-01",
+        "population_notes": "城区人口密集",
+    },
+    "market-plans": lambda key, inside: {
+        "promotion_plan": "开业促销",
+        "planned_dealer_count": 2,
+    },
+    "key-account-assessments": lambda key, inside: dict(MEASURES),
+}
+
+
+RESOURCES = {
+    resource.name: resource
+    for resource in [
+        Resource(
+            name="territories",
+            path="territories/{key}",
+            keys=["440311", "440312", "440313", "440314"],
+            outside_key="430111",
+            kept=("longitude", "113.900000"),
+            changed="name",
+            bulk="territories/bulk",
+            key_field="code",
+        ),
+        Resource(
+            name="outlets",
+            path="outlets/{key}",
+            keys=["O-1", "O-2", "O-3", "O-4"],
+            outside_key="O-X",
+            kept=("address", "深南大道1号"),
+            changed="name",
+            bulk="outlets/bulk",
+        ),
+        Resource(
+            name="dealers",
+            path="dealers/{key}",
+            keys=["D-1", "D-2", "D-3", "D-4"],
+            outside_key="D-X",
+            kept=("address", "深南大道2号"),
+            changed="name",
+            bulk="dealers/bulk",
+            deletable=True,
+        ),
+        Resource(
+            name="dealer-candidates",
+            path="dealer-candidates/{key}",
+            keys=["C-1", "C-2", "C-3", "C-4"],
+            outside_key="C-X",
+            kept=("address", "深南大道3号"),
+            changed="name",
+            bulk="dealer-candidates/bulk",
+        ),
+        Resource(
+            name="key-accounts",
+            path="key-accounts/{key}",
+            keys=["KA-1", "KA-2", "KA-3", "KA-4"],
+            outside_key="KA-X",
+            kept=("address", "深南大道4号"),
+            changed="name",
+            bulk="key-accounts/bulk",
+        ),
+        Resource(
+            name="surveys",
+            path="surveys/{key}",
+            keys=["S-1", "S-2"],
+            outside_key="S-X",
+            kept=("population_notes", "城区人口密集"),
+            changed="hotel_count",
+        ),
+        Resource(
+            name="market-plans",
+            path="market-plans/{key}",
+            keys=["440300", "440305", "440100"],
+            outside_key="430100",
+            kept=("promotion_plan", "开业促销"),
+            changed="planned_dealer_count",
+        ),
+        Resource(
+            name="key-account-assessments",
+            path="key-accounts/{key}",
+            keys=["HOME/assessments/2025", "HOME/assessments/2026"],
+            outside_key="AWAY/assessments/2026",
+            kept=("inventory_days", 12),
+            changed="dso_days",
+        ),
+    ]
+}
+
+
+def prepare(resource: Resource, world) -> None:
+    """Records a resource's keys hang off (the accounts assessments belong to)."""
+    if resource.name == "key-account-assessments":
+        KeyAccount.objects.get_or_create(
+            external_code="HOME", defaults={"name": "本地连锁", "territory": world.shenzhen}
+        )
+        KeyAccount.objects.get_or_create(
+            external_code="AWAY", defaults={"name": "外地连锁", "territory": world.changsha}
+        )
+
+
+def changed_values(resource: Resource, count: int) -> list:
+    """``count`` distinct values for the changed field."""
+    if resource.changed in ("name",):
+        return [f"改名{i}" for i in range(count)]
+    return list(range(3, 3 + count))
