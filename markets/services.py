@@ -1402,6 +1402,7 @@ def outlet_import_apply(*, import_id: int, by, accept_errors: bool = False):
     With errors present nothing is written unless the user confirmed importing only the
     valid rows. Rows with an external code update that outlet; others update an outlet
     of the same territory, kind and name, else create one (so re-importing is idempotent).
+    A row never takes over an outlet that already has another external code.
     """
     from django.utils import timezone
 
@@ -1445,7 +1446,14 @@ def outlet_import_apply(*, import_id: int, by, accept_errors: bool = False):
     ]
     for row in rows:
         outlet = by_code.get(row["external_code"]) if row["external_code"] else None
-        outlet = outlet or by_name.get((row["territory_id"], row["kind"], row["name"]))
+        if outlet is None:
+            namesake = by_name.get((row["territory_id"], row["kind"], row["name"]))
+            # A namesake that already has another ERP code is another outlet: re-keying it
+            # would make its code vanish for the ERP with no tombstone.
+            if namesake is not None and not (
+                row["external_code"] and namesake.external_code not in (None, "")
+            ):
+                outlet = namesake
         values = {
             name: (
                 Decimal(row[name]) if name in ("longitude", "latitude") and row[name] else row[name]

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import ExternalCodeField
+
 from ..choices import DealerType, Decision, RedFlag, Source, Stage
 from ..models import Candidate, Dealer, Evaluation
 
@@ -79,7 +81,7 @@ class CandidateWriteSerializer(serializers.Serializer):
 
 
 class CandidateBulkRecordSerializer(CandidateWriteSerializer):
-    external_code = serializers.RegexField(r"^[A-Za-z0-9_.\-]{1,64}$")
+    external_code = ExternalCodeField()
 
 
 class CandidateBulkSerializer(serializers.Serializer):
@@ -209,7 +211,7 @@ class DealerWriteSerializer(serializers.Serializer):
 
 
 class DealerBulkRecordSerializer(DealerWriteSerializer):
-    external_code = serializers.RegexField(r"^[A-Za-z0-9_.\-]{1,64}$")
+    external_code = ExternalCodeField()
 
 
 class DealerBulkSerializer(serializers.Serializer):

@@ -1,9 +1,11 @@
 from django.urls import path, re_path
 
+from dealerhub.core.api.sync import CODE_PATTERN
+
 from .dealer_views import DealerViewSet
 from .views import CandidateViewSet
 
-CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
+CODE = rf"(?P<external_code>{CODE_PATTERN})"
 
 DEALER = DealerViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"})
 

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import ExternalCodeField
+
 from ..choices import AccountFormat, DistributionMode, Quadrant
 from ..models import Assessment, KeyAccount
 
@@ -70,7 +72,7 @@ class KeyAccountWriteSerializer(serializers.Serializer):
 
 
 class KeyAccountBulkRecordSerializer(KeyAccountWriteSerializer):
-    external_code = serializers.RegexField(r"^[A-Za-z0-9_.\-]{1,64}$")
+    external_code = ExternalCodeField()
 
 
 class KeyAccountBulkSerializer(serializers.Serializer):

@@ -1,8 +1,10 @@
 from django.urls import path, re_path
 
+from dealerhub.core.api.sync import CODE_PATTERN
+
 from .views import AssessmentViewSet, KeyAccountViewSet, MatrixView
 
-CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
+CODE = rf"(?P<external_code>{CODE_PATTERN})"
 ACCOUNT_ACTIONS = {"get": "retrieve", "put": "update"}
 
 

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import ExternalCodeField
+
 from ..choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
 from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 
@@ -249,7 +251,7 @@ class MarketPlanSerializer(serializers.ModelSerializer):
 
 
 class OutletBulkRecordSerializer(OutletWriteSerializer):
-    external_code = serializers.CharField(max_length=64)
+    external_code = ExternalCodeField()
 
 
 class OutletBulkSerializer(serializers.Serializer):

@@ -1,9 +1,11 @@
 from django.urls import path, re_path
 
+from dealerhub.core.api.sync import CODE_PATTERN
+
 from .views import MarketPlanViewSet, MarketViewSet, OutletViewSet, SurveyViewSet, TerritoryViewSet
 
 TERRITORY_ACTIONS = {"get": "retrieve", "put": "update"}
-CODE = r"(?P<external_code>[A-Za-z0-9_.\-]{1,64})"
+CODE = rf"(?P<external_code>{CODE_PATTERN})"
 
 
 class _TerritorySlashViewSet(TerritoryViewSet):

@@ -262,3 +262,16 @@ def test_concurrent_creates_of_one_key_make_one_record(resource, erp):
     later = 400 if resource.name == "surveys" else 200  # a survey code is created once
     assert codes[later] == 9
     assert resource.read(erp, key).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_idempotency_key_apply_once(resource, erp):
+    key = resource.keys[0]
+
+    responses = _race(
+        [lambda: resource.create(erp, key, HTTP_IDEMPOTENCY_KEY="same") for _ in range(5)]
+    )
+
+    assert [r.status_code for r in responses] == [201] * 5
+    assert sum(r.get("Idempotent-Replayed") == "true" for r in responses) == 4
+    assert len({r.json()["updated_at"] for r in responses}) == 1

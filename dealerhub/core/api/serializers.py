@@ -13,3 +13,11 @@ class BulkResultLineSerializer(serializers.Serializer):
 class BulkResultSerializer(serializers.Serializer):
     results = BulkResultLineSerializer(many=True)
     counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class ExternalCodeField(serializers.RegexField):
+    """The ERP's key of a record: what the detail route ``…/{external_code}`` can address."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "The ERP's code: 1–64 letters, digits, '_', '.' or '-'.")
+        super().__init__(r"^[A-Za-z0-9_.\-]{1,64}$", **kwargs)
