@@ -128,66 +128,6 @@ def _same_as_stored(territory: Territory, data: TerritoryData, parent_id: int | 
     )
 
 
-def territory_upsert(*, data: TerritoryData) -> tuple[Territory, str]:
-    """Create or update one territory by code: returns it with "created", "updated" or
-    "unchanged" (nothing is written then). Raises ValidationError with field messages."""
-    with transaction.atomic():
-        return _territory_upsert(data)
-
-
-def _territory_upsert(data: TerritoryData) -> tuple[Territory, str]:
-    errors = validate_territory_fields(
-        code=data.code,
-        name=data.name,
-        level=data.level,
-        parent_code=data.parent_code,
-        tier=data.tier,
-    )
-    parent = None
-    if data.parent_code and "parent" not in errors:
-        parent = Territory.objects.filter(code=data.parent_code).first()
-        if parent is None:
-            errors["parent"] = _("No territory has the code %(code)s.") % {"code": data.parent_code}
-        elif "level" not in errors:
-            message = _parent_level_error(data.level, parent.level)
-            if message:
-                errors["parent"] = message
-            elif parent.path.startswith(
-                Territory.objects.filter(code=data.code).values_list("path", flat=True).first()
-                or "\0"
-            ):
-                errors["parent"] = _("A territory cannot move below itself.")
-    if errors:
-        raise ValidationError(errors)
-
-    existing = Territory.objects.select_for_update().filter(code=data.code).first()
-    created = existing is None
-    if existing is not None and _same_as_stored(existing, data, parent.pk if parent else None):
-        return existing, "unchanged"
-    territory = existing or Territory(code=data.code)
-    moved = not created and territory.parent_id != (parent.pk if parent else None)
-    if not created and territory.level != data.level and territory.children.exists():
-        child_levels = set(territory.children.values_list("level", flat=True))
-        for child_level in child_levels:
-            if _parent_level_error(child_level, data.level):
-                raise ValidationError({"level": _("Its children would sit above it.")})
-    territory.name = data.name
-    territory.level = data.level
-    territory.parent = parent
-    territory.tier = data.tier
-    territory.population_total = data.population_total
-    territory.population_urban = data.population_urban
-    territory.longitude = data.longitude
-    territory.latitude = data.latitude
-    territory.path = (parent.path if parent else "") + data.code + PATH_SEPARATOR
-    territory.depth = parent.depth + 1 if parent else 0
-    territory.full_clean(exclude=["path"], validate_unique=False)
-    territory.save()
-    if moved:
-        _rebuild_paths([territory.code])
-    return territory, "created" if created else "updated"
-
-
 # --- CSV import ------------------------------------------------------------------------
 
 
@@ -1182,32 +1122,6 @@ OUTLET_OPTIONAL_COLUMNS = (
 )
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-
-
-@transaction.atomic
-def outlet_upsert(*, territory_id: int, external_code: str | None, values: dict):
-    """Create or update an outlet (by external code when given).
-
-    Returns (outlet, outcome) with outcome "created", "updated" or "unchanged"; an
-    unchanged record is not written (no new updated_at, no audit event).
-    """
-    from .models import Outlet
-
-    outlet = None
-    if external_code:
-        outlet = Outlet.objects.select_for_update().filter(external_code=external_code).first()
-    created = outlet is None
-    outlet = outlet or Outlet(external_code=external_code or None)
-    values = {"territory_id": territory_id, **values}
-    changed = [name for name, value in values.items() if getattr(outlet, name) != value]
-    if not created and not changed:
-        return outlet, "unchanged"
-    for name in changed:
-        setattr(outlet, name, values[name])
-    _check_coordinates(outlet.longitude, outlet.latitude)
-    outlet.full_clean()
-    outlet.save()
-    return outlet, "created" if created else "updated"
 
 
 def read_table_file(*, filename: str, content: bytes) -> list[list[str]]:
