@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets import selectors as market_selectors
 from markets.models import Market
 
-from . import scoring, selectors
+from . import policies, scoring, selectors
 from .choices import (
     ALLOWED_MOVES,
     PAST_SCREENING,
@@ -49,18 +50,8 @@ CAPACITY_FIELDS = (
 )
 
 
-class StaleEditError(ValidationError):
-    """The record changed since the user opened it; their edit was not applied."""
-
-
 def _refuse_stale(instance, expected_updated_at) -> None:
-    if expected_updated_at is not None and instance.updated_at != expected_updated_at:
-        raise StaleEditError(
-            _(
-                "Someone else changed this record after you opened it. "
-                "Reload the page to see their changes, then edit again."
-            )
-        )
+    refuse_stale(instance.updated_at, expected_updated_at)
 
 
 # --- Candidates ---------------------------------------------------------------------------
@@ -75,7 +66,7 @@ def candidate_upsert(
     created = candidate is None
     if created:
         candidate = Candidate(
-            external_code=external_code, owner_rep=user if _is_rep(user) else None
+            external_code=external_code, owner_rep=user if policies.is_rep(user) else None
         )
         candidate.stage_changed_at = timezone.now()
     else:
@@ -99,10 +90,6 @@ def candidate_upsert(
     elif market_changed or any(getattr(candidate, n) != before[n] for n in CAPACITY_FIELDS):
         recompute_candidate(candidate_id=candidate.pk)
     return candidate, created
-
-
-def _is_rep(user) -> bool:
-    return bool(user is not None and getattr(user, "is_rep", False))
 
 
 def candidate_add_red_flag(*, candidate_id: int, flag: str) -> Candidate:
@@ -358,10 +345,6 @@ def stage_move_violations(*, candidate: Candidate, to_stage: str) -> list[RuleVi
     return violations
 
 
-def can_override(user) -> bool:
-    return bool(user.is_hq or user.is_manager)
-
-
 @transaction.atomic
 def candidate_move(
     *,
@@ -396,7 +379,7 @@ def candidate_move(
     if violations:
         if not override:
             raise ValidationError({"to_stage": [v.message for v in violations]})
-        if not can_override(user):
+        if not policies.can_override(user):
             raise ValidationError(
                 {"override": _("Only an HQ admin or a regional manager can override the rules.")}
             )
@@ -785,7 +768,7 @@ def candidates_bulk_upsert(
     if created:
         now = timezone.now()
         new = list(Candidate.objects.filter(external_code__in=created))
-        owner = {"owner_rep": user} if _is_rep(user) else {}
+        owner = {"owner_rep": user} if policies.is_rep(user) else {}
         Candidate.objects.filter(pk__in=[c.pk for c in new]).update(stage_changed_at=now, **owner)
         StageChange.objects.bulk_create(
             StageChange(

@@ -18,7 +18,7 @@ from dealerhub.core.views import ScopedQuerysetMixin
 from markets.models import Territory
 from markets.views import FilteredListMixin
 
-from . import scoring, selectors, services, sheets
+from . import policies, scoring, selectors, services, sheets
 from .choices import ALLOWED_MOVES, DEALER_TYPE_GUIDANCE, RedFlag, Stage
 from .filtersets import CandidateFilterSet
 from .forms import CandidateForm, ContractForm, MoveForm, ObjectionForm, RoiForm
@@ -27,10 +27,6 @@ from .models import Candidate, Contract, ObjectionAnswer, ScorecardTemplate
 
 def _scoped_candidate(request, pk: int) -> Candidate:
     return get_object_or_404(selectors.candidate_list(user=request.user), pk=pk)
-
-
-def _is_manager(user) -> bool:
-    return bool(user.is_hq or user.is_manager)
 
 
 class CandidateListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
@@ -68,16 +64,16 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
             draft=selectors.draft_evaluation(candidate),
             result=selectors.score_result(evaluation) if evaluation else None,
             guidance=DEALER_TYPE_GUIDANCE.get(evaluation.dealer_type, "") if evaluation else "",
-            show_owner=_is_manager(user),
+            show_owner=policies.can_manage_candidates(user),
             moves=[Stage(s) for s in Stage.values if s in ALLOWED_MOVES[Stage(candidate.stage)]],
             move_form=MoveForm(),
-            can_override=services.can_override(user),
+            can_override=policies.can_override(user),
             stage_changes=candidate.stage_changes.select_related("by")[:30],
             contract=Contract.objects.filter(candidate=candidate)
             .prefetch_related("territories")
             .first(),
             dealer=getattr(candidate, "dealer", None),
-            history=_history(candidate, show_owner=_is_manager(user)),
+            history=_history(candidate, show_owner=policies.can_manage_candidates(user)),
             sheets={sheet.language: sheet for sheet in candidate.sheets.all()},
             playbook=selectors.objection_playbook(),
             roi=_roi(self.request, candidate),
@@ -416,7 +412,7 @@ def sheet_download(request, pk: int):
 
 @login_required
 def template_list(request):
-    if not _is_manager(request.user):
+    if not policies.can_manage_candidates(request.user):
         raise PermissionDenied
     templates = ScorecardTemplate.objects.prefetch_related("criteria")
     return render(
@@ -463,7 +459,7 @@ def recompute_jobs(request):
 
 @login_required
 def objection_edit(request, pk: int):
-    if not _is_manager(request.user):
+    if not policies.can_manage_candidates(request.user):
         raise PermissionDenied
     item = get_object_or_404(ObjectionAnswer, pk=pk)
     form = ObjectionForm(request.POST or None, instance=item)

@@ -1,10 +1,8 @@
 """HQ admins manage ERP clients, their tokens and webhook subscriptions here."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.models import ApiToken
+from dealerhub.core.policies import RoleRequiredMixin
 
 from . import services
 from .forms import ApiClientForm, SubscriptionForm, TokenForm
@@ -20,22 +19,12 @@ from .models import AdminNotice, ApiClient, WebhookDelivery, WebhookSubscription
 NEW_TOKEN_SESSION_KEY = "integrations_new_token"  # noqa: S105 - a session key name
 
 
-class HqOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self) -> bool:
-        return self.request.user.is_hq
-
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            raise Http404  # the page's existence is not advertised to other roles
-        return super().handle_no_permission()
-
-
 def _remember_token(request, raw: str) -> None:
     # Shown once on the next page, then dropped from the session.
     request.session[NEW_TOKEN_SESSION_KEY] = raw
 
 
-class ClientListView(HqOnlyMixin, ListView):
+class ClientListView(RoleRequiredMixin, ListView):
     template_name = "integrations/client_list.html"
     context_object_name = "clients"
 
@@ -55,7 +44,7 @@ class ClientListView(HqOnlyMixin, ListView):
         return context
 
 
-class ClientCreateView(HqOnlyMixin, FormView):
+class ClientCreateView(RoleRequiredMixin, FormView):
     template_name = "integrations/client_form.html"
     form_class = ApiClientForm
 
@@ -80,7 +69,7 @@ class ClientCreateView(HqOnlyMixin, FormView):
         return redirect("integrations:client_detail", pk=client.pk)
 
 
-class ClientDetailView(HqOnlyMixin, DetailView):
+class ClientDetailView(RoleRequiredMixin, DetailView):
     template_name = "integrations/client_detail.html"
     context_object_name = "client"
 
@@ -103,7 +92,7 @@ class ClientDetailView(HqOnlyMixin, DetailView):
         return context
 
 
-class TokenIssueView(HqOnlyMixin, View):
+class TokenIssueView(RoleRequiredMixin, View):
     def post(self, request, pk):
         client = get_object_or_404(ApiClient, pk=pk)
         form = TokenForm(request.POST)
@@ -119,7 +108,7 @@ class TokenIssueView(HqOnlyMixin, View):
         return redirect("integrations:client_detail", pk=pk)
 
 
-class TokenRevokeView(HqOnlyMixin, View):
+class TokenRevokeView(RoleRequiredMixin, View):
     def post(self, request, pk, token_id):
         client = get_object_or_404(ApiClient, pk=pk)
         services.api_token_revoke(token_id=token_id, client=client)
@@ -127,7 +116,7 @@ class TokenRevokeView(HqOnlyMixin, View):
         return redirect("integrations:client_detail", pk=pk)
 
 
-class SubscriptionCreateView(HqOnlyMixin, View):
+class SubscriptionCreateView(RoleRequiredMixin, View):
     def post(self, request, pk):
         client = get_object_or_404(ApiClient, pk=pk)
         form = SubscriptionForm(request.POST)
@@ -145,7 +134,7 @@ class SubscriptionCreateView(HqOnlyMixin, View):
         return redirect("integrations:client_detail", pk=pk)
 
 
-class SubscriptionToggleView(HqOnlyMixin, View):
+class SubscriptionToggleView(RoleRequiredMixin, View):
     def post(self, request, pk, subscription_id):
         subscription = get_object_or_404(WebhookSubscription, pk=subscription_id, client_id=pk)
         if subscription.paused_at:

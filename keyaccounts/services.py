@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets.models import Territory
 
@@ -73,10 +74,6 @@ POINT_FIELDS = (
     "our_skus_in_category",
     "total_skus_in_category",
 )
-
-
-class StaleEditError(ValidationError):
-    """The record changed since the user opened it; their edit was not applied."""
 
 
 # --- Templates --------------------------------------------------------------------------
@@ -205,13 +202,7 @@ def account_update_profile(
 ) -> KeyAccount:
     """Update the profile from the edit form, refusing to overwrite a newer edit."""
     account = KeyAccount.objects.select_for_update().get(pk=account_id)
-    if expected_updated_at is not None and account.updated_at != expected_updated_at:
-        raise StaleEditError(
-            _(
-                "Someone else changed this account after you opened it. "
-                "Reload the page to see their changes, then edit again."
-            )
-        )
+    refuse_stale(account.updated_at, expected_updated_at)
     for name in (*ACCOUNT_PROFILE_FIELDS, "rep"):
         if name in data:
             setattr(account, name, data[name])
@@ -407,13 +398,7 @@ def _save_account_record(*, instance, account: KeyAccount, expected_updated_at=N
             .values_list("updated_at", flat=True)
             .first()
         )
-        if expected_updated_at is not None and current != expected_updated_at:
-            raise StaleEditError(
-                _(
-                    "Someone else changed this record after you opened it. "
-                    "Reload the page to see their changes, then edit again."
-                )
-            )
+        refuse_stale(current, expected_updated_at)
     instance.account = account
     instance.full_clean()
     instance.save()

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
+from dealerhub.core.policies import require
 from dealerhub.core.views import ScopedQuerysetMixin
 from markets.views import FilteredListMixin
 
-from . import exports, scoring, selectors, services
+from . import exports, policies, scoring, selectors, services
 from .choices import QUADRANT_STRATEGY, ComparisonAspect, Quadrant
 from .filtersets import KeyAccountFilterSet
 from .forms import (
@@ -47,10 +48,6 @@ from .models import (
     TradeTerms,
 )
 from .services import MEASURE_FIELDS, POINT_FIELDS
-
-
-def _can_edit(user) -> bool:
-    return user.is_hq or user.is_manager
 
 
 class AccountListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
@@ -103,7 +100,7 @@ class AccountDetailView(ScopedQuerysetMixin, DetailView):
             cards=account.outlet_cards.select_related("outlet", "outlet__territory"),
             listings=[(listing, selectors.flag_messages(listing)) for listing in listings],
             history=history_for(account),
-            can_edit=_can_edit(self.request.user),
+            can_edit=policies.can_edit_accounts(self.request.user),
         )
         return context
 
@@ -121,7 +118,7 @@ class OutletCardDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = history_for(self.object)
-        context["can_edit"] = _can_edit(self.request.user)
+        context["can_edit"] = policies.can_edit_accounts(self.request.user)
         return context
 
 
@@ -129,7 +126,7 @@ class OutletCardDetailView(ScopedQuerysetMixin, DetailView):
 def account_edit(request, pk: int):
     """Managers and HQ edit an account profile; stale edits are refused, nothing is lost."""
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not _can_edit(request.user):
+    if not policies.can_edit_accounts(request.user):
         raise PermissionDenied
     form = AccountProfileForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +148,7 @@ def account_edit(request, pk: int):
 def assessment_edit(request, pk: int):
     """Enter a year's raw measures; the scores and quadrant are computed."""
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not _can_edit(request.user):
+    if not policies.can_edit_accounts(request.user):
         raise PermissionDenied
     year = request.GET.get("year") or request.POST.get("year")
     instance = None
@@ -269,14 +266,9 @@ def matrix_export(request):
 # --- Templates and recompute (HQ) -------------------------------------------------------
 
 
-def _require_hq(user) -> None:
-    if not user.is_hq:
-        raise Http404
-
-
 @login_required
 def template_list(request):
-    _require_hq(request.user)
+    require(policies.can_edit_templates(request.user))
     templates = ScorecardTemplate.objects.prefetch_related("criteria")
     jobs = RecomputeJob.objects.select_related("template")[:10]
     return render(request, "keyaccounts/template_list.html", {"templates": templates, "jobs": jobs})
@@ -285,7 +277,7 @@ def template_list(request):
 @login_required
 def template_create(request):
     """A new template version, prefilled from the current default; weights must sum to 100."""
-    _require_hq(request.user)
+    require(policies.can_edit_templates(request.user))
     base = services.default_template()
     if request.method == "POST":
         form = TemplateForm(request.POST)
@@ -345,7 +337,7 @@ def template_create(request):
 @login_required
 @require_POST
 def template_make_default(request, pk: int):
-    _require_hq(request.user)
+    require(policies.can_edit_templates(request.user))
     template = get_object_or_404(ScorecardTemplate, pk=pk)
     job = services.template_make_default(template_id=template.pk, user=request.user)
     messages.success(request, _("Recompute queued."))
@@ -355,7 +347,7 @@ def template_make_default(request, pk: int):
 @login_required
 def job_detail(request, pk: int):
     """A recompute job's progress; htmx polls the partial until it is done."""
-    _require_hq(request.user)
+    require(policies.can_edit_templates(request.user))
     job = get_object_or_404(RecomputeJob.objects.select_related("template"), pk=pk)
     template = "keyaccounts/job_detail.html"
     if getattr(request, "htmx", False):
@@ -368,7 +360,7 @@ def job_detail(request, pk: int):
 
 @login_required
 def account_create(request):
-    if not _can_edit(request.user):
+    if not policies.can_edit_accounts(request.user):
         raise PermissionDenied
     form = AccountCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -390,7 +382,7 @@ def account_create(request):
 
 def _editable_account(request, pk: int) -> KeyAccount:
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not _can_edit(request.user):
+    if not policies.can_edit_accounts(request.user):
         raise PermissionDenied
     return account
 

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dealerhub.core.bulk import field_errors
+from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from dealerhub.core.scoping import path_visible
 
@@ -492,10 +493,6 @@ def refresh_territory_counts() -> int:
 # --- Markets ----------------------------------------------------------------------------
 
 
-class StaleEditError(ValidationError):
-    """The record changed since the user opened it; their edit was not applied."""
-
-
 class FocusConfirmationNeeded(ValidationError):
     """The rep would hold more than three markets in trial/developing: a manager must confirm."""
 
@@ -530,13 +527,7 @@ def market_update_profile(
     from .models import Market
 
     market = Market.objects.select_for_update().get(pk=market_id)
-    if expected_updated_at is not None and market.updated_at != expected_updated_at:
-        raise StaleEditError(
-            _(
-                "Someone else changed this market after you opened it. "
-                "Reload the page to see their changes, then edit again."
-            )
-        )
+    refuse_stale(market.updated_at, expected_updated_at)
     if rep_id and rep_id != market.rep_id and market.status in rules.FOCUS_STATUSES:
         warning = rules.focus_warning(_rep_focus_count(rep_id=rep_id, exclude_market_id=market.pk))
         if warning and not (confirm_focus and by is not None and (by.is_manager or by.is_hq)):
@@ -725,10 +716,7 @@ def market_plan_save(*, market_id: int, expected_updated_at=None, **values):
         raise TypeError(f"Unknown plan fields: {sorted(unknown)}")
     market = Market.objects.select_for_update().get(pk=market_id)
     plan = MarketPlan.objects.filter(market=market).first() or MarketPlan(market=market)
-    if plan.pk and expected_updated_at is not None and plan.updated_at != expected_updated_at:
-        raise StaleEditError(
-            _("Someone else changed this plan after you opened it. Reload and edit again.")
-        )
+    refuse_stale(plan.updated_at if plan.pk else None, expected_updated_at)
     if "channel_plan" in values:
         values["channel_plan"] = _clean_channel_plan(values["channel_plan"] or {})
     if values.get("external_code") == "":
@@ -801,10 +789,7 @@ def survey_update(*, survey_id: int, values: dict, expected_updated_at=None):
     if unknown:
         raise TypeError(f"Unknown survey fields: {sorted(unknown)}")
     survey = MarketSurvey.objects.select_for_update().get(pk=survey_id)
-    if expected_updated_at is not None and survey.updated_at != expected_updated_at:
-        raise StaleEditError(
-            _("Someone else changed this survey after you opened it. Reload and edit again.")
-        )
+    refuse_stale(survey.updated_at, expected_updated_at)
     for name, value in values.items():
         setattr(survey, name, value)
     if survey.external_code == "":

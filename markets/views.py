@@ -13,7 +13,7 @@ from dealerhub.core.audit import history_for
 from dealerhub.core.views import ScopedQuerysetMixin
 
 from . import forms as market_forms
-from . import selectors, services
+from . import policies, selectors, services
 from .choices import ASSESSMENT_ACTIONS, ChecklistKey, OutletKind, SurveySection
 from .filtersets import MarketFilterSet, OutletFilterSet, TerritoryFilterSet
 from .forms import MarketProfileForm
@@ -87,10 +87,6 @@ class TerritoryDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-def _is_manager(user) -> bool:
-    return user.is_hq or user.is_manager
-
-
 def _scoped_market(request, pk: int) -> Market:
     return get_object_or_404(
         Market.objects.for_user(request.user).select_related("territory", "rep"), pk=pk
@@ -141,8 +137,8 @@ class MarketDetailView(ScopedQuerysetMixin, DetailView):
         context.update(
             history=history_for(market),
             status_changes=market.status_changes.select_related("changed_by")[:30],
-            can_edit=_is_manager(user),
-            can_change_status=_is_manager(user) or market.rep_id == user.pk,
+            can_edit=policies.can_manage_markets(user),
+            can_change_status=policies.can_manage_markets(user) or market.rep_id == user.pk,
             status_form=market_forms.StatusChangeForm(),
             plan=plan,
             plan_rows=selectors.plan_vs_actual(market=market, plan=plan),
@@ -234,7 +230,7 @@ def market_status(request, pk: int):
     """Change a market's development status; rule failures explain what would lift them."""
     market = _scoped_market(request, pk)
     user = request.user
-    if not (_is_manager(user) or market.rep_id == user.pk):
+    if not (policies.can_manage_markets(user) or market.rep_id == user.pk):
         raise PermissionDenied
     form = market_forms.StatusChangeForm(request.POST or None)
     needs = {"override": False, "focus": False}
@@ -262,7 +258,7 @@ def market_status(request, pk: int):
             return redirect("markets:market_detail", pk=market.pk)
     if not (needs["override"] and user.is_hq):
         form.fields.pop("override_reason")
-    if not (needs["focus"] and _is_manager(user)):
+    if not (needs["focus"] and policies.can_manage_markets(user)):
         form.fields.pop("confirm_focus")
     return render(
         request, "markets/market_status.html", {"form": form, "market": market, "needs": needs}
@@ -273,7 +269,7 @@ def market_status(request, pk: int):
 @require_POST
 def checklist_tick(request, pk: int):
     market = _scoped_market(request, pk)
-    if not _is_manager(request.user):
+    if not policies.can_manage_markets(request.user):
         raise PermissionDenied
     form = market_forms.ChecklistTickForm(request.POST)
     if form.is_valid():
@@ -298,7 +294,7 @@ def checklist_tick(request, pk: int):
 def market_plan(request, pk: int):
     """Managers edit the market plan; reps read it on the market page."""
     market = _scoped_market(request, pk)
-    if not _is_manager(request.user):
+    if not policies.can_manage_markets(request.user):
         raise PermissionDenied
     plan = MarketPlan.objects.filter(market=market).first() or MarketPlan(market=market)
     form = market_forms.MarketPlanForm(request.POST or None, instance=plan)
@@ -342,10 +338,6 @@ def _scoped_survey(request, pk: int) -> MarketSurvey:
     )
 
 
-def _can_edit_survey(user, survey) -> bool:
-    return survey.rep_id == user.pk or _is_manager(user)
-
-
 ROW_SECTIONS = {
     "ka_store": ("b", market_forms.KAStoreForm),
     "wholesale_market": ("c", market_forms.WholesaleMarketForm),
@@ -386,7 +378,7 @@ def _render_survey(request, survey, forms, status=200):
         "forms": forms,
         "filled": filled,
         "sections": SurveySection,
-        "can_edit": _can_edit_survey(request.user, survey),
+        "can_edit": policies.can_edit_survey(request.user, survey),
         "ka_stores": [o for o in outlets if o.kind == OutletKind.KA_STORE],
         "traders": [o for o in outlets if o.kind == OutletKind.WHOLESALE],
         "catering": [o for o in outlets if o.kind == OutletKind.CATERING],
@@ -408,7 +400,7 @@ def survey_detail(request, pk: int):
 def survey_save(request, pk: int, part: str):
     """Save one section or add one row; a half-filled survey is fine and saved as is."""
     survey = _scoped_survey(request, pk)
-    if not _can_edit_survey(request.user, survey):
+    if not policies.can_edit_survey(request.user, survey):
         raise PermissionDenied
     if part in services.SURVEY_SECTION_FIELDS:
         form = market_forms.survey_section_form(part)(request.POST, instance=survey, prefix=part)
@@ -444,7 +436,7 @@ def survey_save(request, pk: int, part: str):
 @require_POST
 def survey_remove(request, pk: int, kind: str, row_id: int):
     survey = _scoped_survey(request, pk)
-    if not _can_edit_survey(request.user, survey):
+    if not policies.can_edit_survey(request.user, survey):
         raise PermissionDenied
     try:
         services.survey_remove_row(survey_id=survey.pk, kind=kind, row_id=row_id)

@@ -6,8 +6,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from dealerhub.core.api.serializers import BulkResultSerializer
-from dealerhub.core.api.sync import Outcome, SyncViewSet, has_role, lock_key
+from dealerhub.core.api.sync import Outcome, SyncViewSet, lock_key
 from dealerhub.core.api.viewsets import ScopedReadOnlyViewSet
+from dealerhub.core.policies import has_role
 from dealerhub.core.scoping import allowed_paths
 
 from .. import services
@@ -142,7 +143,7 @@ class SurveyViewSet(SyncViewSet):
 
     def perform_upsert(self, key, data, instance):
         user = self.request.user
-        if not (instance.rep_id == user.pk or has_role(user, ("hq", "manager", "erp"))):
+        if not (instance.rep_id == user.pk or has_role(user, "hq", "manager", "erp")):
             raise exceptions.PermissionDenied()
         survey = services.survey_update(survey_id=instance.pk, values=data)
         return survey, Outcome.UPDATED

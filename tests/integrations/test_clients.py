@@ -65,12 +65,12 @@ def test_client_form_requires_some_scope(client, hq_admin, world):
 
 
 @pytest.mark.parametrize("persona", ["manager", "rep"])
-def test_other_roles_get_404_on_client_pages(client, request, persona, make_client):
+def test_other_roles_get_403_on_client_pages(client, request, persona, make_client):
     erp, _raw = make_client()
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.get(reverse("integrations:client_list")).status_code == 404
-    assert client.get(reverse("integrations:client_detail", args=[erp.pk])).status_code == 404
+    assert client.get(reverse("integrations:client_list")).status_code == 403
+    assert client.get(reverse("integrations:client_detail", args=[erp.pk])).status_code == 403
 
 
 def test_revoked_token_stops_working(client, hq_admin, make_client, bearer):

@@ -292,7 +292,7 @@ def test_making_a_template_default_queues_a_recompute_job(
 def test_template_pages_are_hq_only(client, manager, template):
     client.force_login(manager)
 
-    assert client.get(reverse("keyaccounts:template_list")).status_code == 404
+    assert client.get(reverse("keyaccounts:template_list")).status_code == 403
 
 
 # --- Scoping: every page and export -----------------------------------------------------

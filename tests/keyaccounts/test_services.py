@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from dealerhub.core.concurrency import StaleEditError
 from keyaccounts import scoring, services
 from keyaccounts.models import Assessment, ScorecardTemplate, TemplateCriterion
 
@@ -96,7 +97,7 @@ def test_stale_profile_edit_is_refused(accounts):
         account_id=account.pk, expected_updated_at=seen, data={"phone": "1"}
     )
 
-    with pytest.raises(services.StaleEditError):
+    with pytest.raises(StaleEditError):
         services.account_update_profile(
             account_id=account.pk, expected_updated_at=seen, data={"phone": "2"}
         )

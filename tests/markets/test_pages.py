@@ -84,5 +84,5 @@ def test_stale_edit_is_refused_and_keeps_newer_data(client, world, manager):
     )
 
     assert response.status_code == 200
-    assert "changed this market after you opened it" in response.content.decode()
+    assert "changed this record after you opened it" in response.content.decode()
     assert Market.objects.get(pk=market.pk).income_level == "中"

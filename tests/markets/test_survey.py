@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from dealerhub.core.concurrency import StaleEditError
 from markets import services
 from markets.models import MarketSurvey, Outlet, WholesaleMarket
 
@@ -147,7 +148,7 @@ def test_stale_section_edit_is_refused(survey):
     old = survey.updated_at
     services.survey_update(survey_id=survey.pk, values={"county_count": 3})
 
-    with pytest.raises(services.StaleEditError):
+    with pytest.raises(StaleEditError):
         services.survey_update(
             survey_id=survey.pk, values={"county_count": 9}, expected_updated_at=old
         )

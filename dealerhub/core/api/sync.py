@@ -38,6 +38,7 @@ from rest_framework.response import Response
 
 from integrations import services as integration_services
 
+from ..policies import has_role
 from .viewsets import ScopedViewSetMixin
 
 BULK_LIMIT = 1000
@@ -89,17 +90,6 @@ def lock_key(resource: str, key: str) -> None:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{resource}:{key}"]
         )
-
-
-def has_role(user, roles: tuple[str, ...]) -> bool:
-    """Whether a user holds one of the named roles (``hq``, ``manager``, ``rep``, ``erp``)."""
-    checks = {
-        "hq": user.is_hq,
-        "manager": user.is_manager,
-        "rep": user.is_rep,
-        "erp": user.is_erp_client,
-    }
-    return any(checks[role] for role in roles)
 
 
 class IdempotencyMixin:
@@ -283,7 +273,7 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
     # --- the write path -------------------------------------------------------------------
 
     def check_writer(self, user) -> None:
-        if not has_role(user, self.writer_roles):
+        if not has_role(user, *self.writer_roles):
             raise exceptions.PermissionDenied()
 
     def get_key(self) -> str:
