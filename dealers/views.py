@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
-from dealerhub.core.views import ScopedQuerysetMixin
+from dealerhub.core.forms import apply_errors
+from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 from markets.models import Territory
-from markets.views import FilteredListMixin
 
 from . import policies, scoring, selectors, services, sheets
 from .choices import ALLOWED_MOVES, DEALER_TYPE_GUIDANCE, RedFlag, Stage
@@ -130,7 +130,7 @@ def candidate_edit(request, pk: int | None = None):
                     expected_updated_at=version,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Candidate saved."))
                 return redirect("dealers:candidate_detail", pk=candidate.pk)
@@ -378,7 +378,7 @@ def contract_edit(request, pk: int):
                 expected_updated_at=version,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Contract saved."))
             return redirect("dealers:candidate_detail", pk=pk)
@@ -472,7 +472,7 @@ def objection_edit(request, pk: int):
                 expected_updated_at=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Playbook saved."))
             return redirect(_safe_next(request, request.GET.get("next")))

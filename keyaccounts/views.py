@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
+from dealerhub.core.forms import apply_errors
 from dealerhub.core.policies import require
-from dealerhub.core.views import ScopedQuerysetMixin
-from markets.views import FilteredListMixin
+from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 
 from . import exports, policies, scoring, selectors, services
 from .choices import QUADRANT_STRATEGY, ComparisonAspect, Quadrant
@@ -446,7 +446,7 @@ def record_edit(request, pk: int, kind: str, record_pk: int | None = None):
                 expected_updated_at=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("keyaccounts:account_detail", args=[account.pk]) + f"#{anchor}")
@@ -455,14 +455,6 @@ def record_edit(request, pk: int, kind: str, record_pk: int | None = None):
         "keyaccounts/record_form.html",
         {"form": form, "account": account, "title": title},
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

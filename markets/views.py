@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
-from dealerhub.core.views import ScopedQuerysetMixin
+from dealerhub.core.forms import apply_errors
+from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 
 from . import forms as market_forms
 from . import policies, selectors, services
@@ -28,33 +29,6 @@ from .models import (
     StoreAssessment,
     Territory,
 )
-
-
-class FilteredListMixin:
-    """A list page driven by a FilterSet; htmx requests get only the table partial."""
-
-    filterset_class = None
-    paginate_by = 50
-    partial_template_name = None
-
-    def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=super().get_queryset()
-        )
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filterset"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        return context
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [self.partial_template_name]
-        return super().get_template_names()
 
 
 class TerritoryListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
@@ -91,14 +65,6 @@ def _scoped_market(request, pk: int) -> Market:
     return get_object_or_404(
         Market.objects.for_user(request.user).select_related("territory", "rep"), pk=pk
     )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class MarketListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
@@ -214,7 +180,7 @@ def market_edit(request, pk: int):
             )
         except services.FocusConfirmationNeeded as exc:
             needs_confirm = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -247,12 +213,12 @@ def market_status(request, pk: int):
             )
         except services.OverrideNeeded as exc:
             needs["override"] = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except services.FocusConfirmationNeeded as exc:
             needs["focus"] = True
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Status changed."))
             return redirect("markets:market_detail", pk=market.pk)
@@ -306,7 +272,7 @@ def market_plan(request, pk: int):
                 **form.plan_values(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("markets:market_detail", pk=market.pk)
@@ -420,7 +386,7 @@ def survey_save(request, pk: int, part: str):
         try:
             _save_survey_part(request, survey, part, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(
@@ -632,7 +598,7 @@ def competitor_list(request, pk: int):
             target = {"competitor": competitor_form, "product": product_form}.get(
                 part, promotion_form
             )
-            _apply_errors(target, exc)
+            apply_errors(target, exc)
         status = 422
     return render(
         request,
@@ -686,7 +652,7 @@ def assessment_create(request, pk: int):
                 ratings=ratings,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("Assessment saved: score %(score)d.") % {"score": assessment.score}
@@ -745,7 +711,7 @@ def trial_shipment_create(request, pk: int):
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect(reverse("markets:market_detail", args=[market.pk]) + "#trial")
     return render(request, "markets/trial_form.html", {"form": form, "market": market})

@@ -82,3 +82,30 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return _api_problem(request, 500, _("A server error occurred."), "server_error")
     return defaults.server_error(request)
+
+
+class FilteredListMixin:
+    """A list page driven by a FilterSet; htmx requests get only the table partial."""
+
+    filterset_class = None
+    paginate_by = 50
+    partial_template_name = None
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=super().get_queryset()
+        )
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [self.partial_template_name]
+        return super().get_template_names()

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -74,17 +73,15 @@ class CandidateViewSet(SyncViewSet):
         body = EvaluationWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            evaluation, _result = services.evaluation_save(
-                candidate_id=candidate.pk,
-                user=request.user,
-                ratings=data["ratings"],
-                notes=data["notes"],
-                red_flags=data["red_flags"],
-                submit=True,
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
+        # A service's ValidationError becomes a 400 naming the fields (exception handler).
+        evaluation, _result = services.evaluation_save(
+            candidate_id=candidate.pk,
+            user=request.user,
+            ratings=data["ratings"],
+            notes=data["notes"],
+            red_flags=data["red_flags"],
+            submit=True,
+        )
         return Response(EvaluationResultSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: EvaluationResultSerializer}, summary="The latest scorecard")
