@@ -26,9 +26,8 @@ class UserAdmin(DjangoUserAdmin):
         paths = request.user.scope_paths
         if not paths:
             return queryset.filter(pk=request.user.pk)
-        from markets.models import Territory
-
-        visible = Territory.objects.within_paths(paths)
+        territory = self.model._meta.get_field("territories").related_model
+        visible = territory.objects.within_paths(paths)
         return queryset.filter(territories__in=visible).distinct()
 
 

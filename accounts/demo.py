@@ -1,8 +1,9 @@
 """Demo users, one or more per role (documented passwords; demo only)."""
 
-from markets.models import Territory
-
 from .models import Role, User
+
+# The territory tree's model, through the assignment field (accounts sits below markets).
+Territory = User._meta.get_field("territories").related_model
 
 USERS = [
     # username, display name, role, territory codes, superuser

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from dealerhub import views as project_views
 from dealerhub.core import views as core_views
 
 api_v1 = [
@@ -27,7 +28,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.HomeView.as_view(), name="home"),
+    path("", project_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
     path("accounts/", include("accounts.urls")),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealerhub.core import events
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets import selectors as market_selectors
@@ -406,11 +407,8 @@ def candidate_move(
 
 def _publish_decision(candidate: Candidate, evaluation: Evaluation, previous: str | None) -> None:
     """Webhook `evaluation.decision_changed` for subscribed ERP clients."""
-    from integrations.choices import WebhookEvent
-    from integrations.services import webhook_publish
-
-    webhook_publish(
-        event=WebhookEvent.EVALUATION_DECISION_CHANGED,
+    events.publish(
+        event=events.EVALUATION_DECISION_CHANGED,
         data={
             "candidate": candidate.external_code,
             "name": candidate.name,
@@ -440,11 +438,8 @@ def _appoint_dealer(*, candidate: Candidate, user, overridden: list[int]) -> Dea
             "overlap_note": note,
         },
     )
-    from integrations.choices import WebhookEvent
-    from integrations.services import webhook_publish
-
-    webhook_publish(
-        event=WebhookEvent.DEALER_SIGNED,
+    events.publish(
+        event=events.DEALER_SIGNED,
         data={
             "dealer": dealer.external_code,
             "name": dealer.name,
@@ -709,9 +704,7 @@ def dealers_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> l
 @transaction.atomic
 def dealer_delete(*, dealer: Dealer) -> None:
     """Delete a dealer and leave a tombstone so incremental pulls see the deletion."""
-    from integrations.services import tombstone_record
-
-    tombstone_record(
+    events.record_deleted(
         resource="dealers",
         external_code=dealer.external_code,
         territory_path=dealer.market.territory.path,

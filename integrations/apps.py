@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = _("ERP integration")
+
+    def ready(self) -> None:
+        from dealerhub.core import events
+
+        from . import services
+
+        events.event_published.connect(services.webhook_publish)
+        events.deleted.connect(services.tombstone_record)

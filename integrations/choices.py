@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core import events
+
 
 class Access(models.TextChoices):
     READ = "read", _("Read")
@@ -8,11 +10,14 @@ class Access(models.TextChoices):
 
 
 class WebhookEvent(models.TextChoices):
-    DEALER_SIGNED = "dealer.signed", _("Dealer signed")
-    EVALUATION_DECISION_CHANGED = "evaluation.decision_changed", _("Evaluation decision changed")
-    KA_QUADRANT_CHANGED = "key_account.quadrant_changed", _("KA quadrant changed")
-    PROMOTION_APPROVED = "promotion.approved", _("Promotion approved")
-    DIVERSION_CASE_CONFIRMED = "diversion_case.confirmed", _("Diversion case confirmed")
+    DEALER_SIGNED = events.DEALER_SIGNED, _("Dealer signed")
+    EVALUATION_DECISION_CHANGED = (
+        events.EVALUATION_DECISION_CHANGED,
+        _("Evaluation decision changed"),
+    )
+    KA_QUADRANT_CHANGED = events.KA_QUADRANT_CHANGED, _("KA quadrant changed")
+    PROMOTION_APPROVED = events.PROMOTION_APPROVED, _("Promotion approved")
+    DIVERSION_CASE_CONFIRMED = events.DIVERSION_CASE_CONFIRMED, _("Diversion case confirmed")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -62,28 +62,6 @@ class ApiClient(models.Model):
         return access == Access.WRITE if write else access in (Access.READ, Access.WRITE)
 
 
-class IdempotencyRecord(models.Model):
-    """The stored outcome of a write sent with an Idempotency-Key (kept at least 24 h)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
-    response_headers = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} [{self.key}]"
-
-
 class TombstoneQuerySet(ScopedQuerySet):
     def _path_lookup(self) -> str:
         # The record is gone, so its territory path was copied onto the tombstone.

@@ -23,13 +23,11 @@ from .models import (
     RESOURCE_NAMES,
     AdminNotice,
     ApiClient,
-    IdempotencyRecord,
     Tombstone,
     WebhookDelivery,
     WebhookSubscription,
 )
 
-IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=48)  # the contract promises at least 24 h
 PAUSE_AFTER_FAILING_FOR = timedelta(days=3)
 
 
@@ -90,43 +88,6 @@ def api_token_revoke(*, token_id: int, client: ApiClient) -> int:
     return ApiToken.objects.filter(pk=token_id, user=client.user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-
-
-# --- Idempotency ---------------------------------------------------------------------------
-
-
-def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in (method.encode(), b"\0", path.encode(), b"\0", body):
-        digest.update(part)
-    return digest.hexdigest()
-
-
-def idempotency_claim(*, user, key: str, method: str, path: str, fingerprint: str):
-    """Claim a key inside the caller's transaction.
-
-    Returns (record, created). A concurrent request with the same key blocks on the
-    unique index until the first commits, then finds its stored outcome: the same key
-    is never applied twice.
-    """
-    record, created = IdempotencyRecord.objects.get_or_create(
-        user=user,
-        key=key,
-        defaults={"method": method, "path": path, "request_hash": fingerprint},
-    )
-    return record, created
-
-
-def idempotency_store(*, record: IdempotencyRecord, status_code: int, body, headers: dict) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        status_code=status_code, response_body=body, response_headers=headers
-    )
-
-
-def idempotency_purge(*, now: datetime | None = None) -> int:
-    cutoff = (now or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
-    deleted, _counts = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
 
 
 # --- Tombstones ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealerhub.core import events
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets.models import Territory
@@ -266,9 +267,6 @@ def assessment_upsert(
 
 def _publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> None:
     """Tell subscribed ERP clients (webhook `key_account.quadrant_changed`)."""
-    from integrations.choices import WebhookEvent
-    from integrations.services import webhook_publish
-
     if not changes:
         return
     rows = Assessment.objects.filter(pk__in=[pk for pk, _old, _new in changes]).values(
@@ -283,8 +281,8 @@ def _publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> Non
     by_pk = {row["pk"]: row for row in rows}
     for pk, old, new in changes:
         row = by_pk[pk]
-        webhook_publish(
-            event=WebhookEvent.KA_QUADRANT_CHANGED,
+        events.publish(
+            event=events.KA_QUADRANT_CHANGED,
             data={
                 "key_account": row["account__external_code"],
                 "name": row["account__name"],

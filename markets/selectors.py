@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import hooks, rules
 from .choices import ChecklistKey, MarketStatus, OutletKind, TerritoryLevel
 from .models import (
     ChecklistCriterion,
@@ -135,11 +135,9 @@ def checklist_keys(*, level: str) -> list[str]:
 
 
 def _dealer_channels(market: Market) -> frozenset[str] | None:
-    try:
-        from dealers.selectors import market_dealer_channels
-    except ImportError:  # the dealers app provides it; until then the item is ticked by hand
-        return None
-    return frozenset(market_dealer_channels(market=market))
+    """None (the item is ticked by hand) when no app answers."""
+    channels = hooks.market_dealer_channels.ask(None, market=market)
+    return None if channels is None else frozenset(channels)
 
 
 def market_checklist(*, market: Market) -> list[rules.ChecklistLine]:

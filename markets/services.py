@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from dealerhub.core.bulk import field_errors
 from dealerhub.core.concurrency import refuse_stale
-from dealerhub.core.jobs import enqueue_on_commit
 from dealerhub.core.scoping import path_visible
 
-from . import rules
+from . import hooks, rules
 from .choices import LEVEL_RANK, CityTier, TerritoryLevel
 from .models import PATH_SEPARATOR, Territory
 
@@ -698,12 +697,8 @@ def _clean_channel_plan(value) -> dict:
 
 
 def queue_dealer_recompute(market_id: int) -> None:
-    """After commit, ask the dealers app to re-score candidates against the new capacity."""
-    try:
-        from dealers.tasks import recompute_market_evaluations
-    except ImportError:  # the dealers app ships this task; until then nothing to recompute
-        return
-    enqueue_on_commit(recompute_market_evaluations, market_id)
+    """Tell the apps above (dealers re-scores its candidates) that capacity changed."""
+    hooks.market_capacity_changed.send(market_id=market_id)
 
 
 @transaction.atomic

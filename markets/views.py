@@ -14,7 +14,7 @@ from dealerhub.core.forms import apply_errors
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 
 from . import forms as market_forms
-from . import policies, selectors, services
+from . import hooks, policies, selectors, services
 from .choices import ASSESSMENT_ACTIONS, ChecklistKey, OutletKind, SurveySection
 from .filtersets import MarketFilterSet, OutletFilterSet, TerritoryFilterSet
 from .forms import MarketProfileForm
@@ -133,11 +133,7 @@ class MarketDetailView(ScopedQuerysetMixin, DetailView):
 
     def _dealers(self, market):
         """Dealers and dealer candidates of this market, for the customer table."""
-        try:
-            from dealers.selectors import market_customers
-        except ImportError:
-            return []
-        return market_customers(user=self.request.user, market=market)
+        return hooks.market_customers.ask([], user=self.request.user, market=market)
 
     def _checklist(self, market):
         from .rules import COMPUTED_KEYS

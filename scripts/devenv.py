@@ -278,6 +278,7 @@ def cmd_test(argv: list[str]) -> int:
         steps = [
             ("lint", [PYTHON, "-m", "ruff", "check", "."]),
             ("format", [PYTHON, "-m", "ruff", "format", "--check", "."]),
+            ("app layers (import-linter)", [str(Path(PYTHON).parent / "lint-imports")]),
             ("compile translations", [PYTHON, "manage.py", "compiletranslations"]),
             ("django checks", [PYTHON, "manage.py", "check", "--fail-level", "WARNING"]),
             (

@@ -4,9 +4,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
 
-from .dashboard import dashboard_for
 from .health import check_database, run_checks
 
 
@@ -24,17 +22,6 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
 
     def get_queryset(self):
         return self.get_base_queryset().for_user(self.request.user)
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        board = dashboard_for(user=self.request.user)
-        context["board"] = board
-        context["summary"] = board.markets
-        return context
 
 
 @never_cache

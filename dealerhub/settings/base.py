@@ -254,3 +254,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Demo data (./dev run; `manage.py seed_demo`) ------------------------------------
+# Each app's `seed(*, password) -> str` steps, in order.
+DEMO_SEED_STEPS = [
+    "markets.demo.seed_territories",
+    "accounts.demo.seed",
+    "markets.demo.seed_markets",
+    "dealers.demo.seed",
+    "keyaccounts.demo.seed",
+]

@@ -36,8 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers, status, viewsets
 from rest_framework.response import Response
 
-from integrations import services as integration_services
-
+from .. import idempotency
 from ..policies import has_role
 from .viewsets import ScopedViewSetMixin
 
@@ -118,10 +117,10 @@ class IdempotencyMixin:
             return
         if len(key) > 255:
             raise exceptions.ValidationError({"Idempotency-Key": [_("At most 255 characters.")]})
-        fingerprint = integration_services.request_fingerprint(
+        fingerprint = idempotency.request_fingerprint(
             method=request.method, path=request.path, body=request.body
         )
-        record, created = integration_services.idempotency_claim(
+        record, created = idempotency.claim(
             user=request.user,
             key=key,
             method=request.method,
@@ -154,7 +153,7 @@ class IdempotencyMixin:
             headers = {k: v for k, v in response.items() if k in ("ETag", "Location")}
             if response.content_type:  # e.g. application/problem+json for stored errors
                 headers["Content-Type"] = response.content_type
-            integration_services.idempotency_store(
+            idempotency.store(
                 record=record,
                 status_code=response.status_code,
                 body=json.loads(json.dumps(response.data, default=str)),

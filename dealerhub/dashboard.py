@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
+
+from dealers.choices import Stage
+from dealers.selectors import stage_counts
+from integrations.models import AdminNotice
+from keyaccounts import selectors as ka_selectors
+from markets import selectors as market_selectors
 
 
 @dataclass
@@ -18,9 +25,6 @@ class Dashboard:
 
 
 def dashboard_for(*, user) -> Dashboard:
-    from integrations.models import AdminNotice
-    from keyaccounts import selectors as ka_selectors
-    from markets import selectors as market_selectors
 
     board = Dashboard(markets=market_selectors.dashboard_summary(user=user))
     if user.is_rep:
@@ -42,10 +46,6 @@ def dashboard_for(*, user) -> Dashboard:
 
 def _dealer_pipeline(user) -> list:
     """Candidates per active pipeline stage, linked to the filtered candidate list."""
-    from django.urls import reverse
-
-    from dealers.choices import Stage
-    from dealers.selectors import stage_counts
 
     counts = stage_counts(user=user)
     url = reverse("dealers:candidate_list")
