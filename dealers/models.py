@@ -1,9 +1,11 @@
-import pghistory
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from dealerhub.core.audit import tracked
+from dealerhub.core.models import TimeStampedModel
 
 from .choices import (
     DealerType,
@@ -32,18 +34,11 @@ from .querysets import (
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-def tracked():
-    """The audit trail decorator (fresh trackers per model: pghistory binds them)."""
-    return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
-    )
-
-
 # --- Scorecard templates --------------------------------------------------------------------
 
 
 @tracked()
-class ScorecardTemplate(models.Model):
+class ScorecardTemplate(TimeStampedModel):
     """One version of a scorecard template (criteria, sub-items, weights, level texts)."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -53,8 +48,6 @@ class ScorecardTemplate(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("scorecard template")
@@ -133,7 +126,7 @@ class SubItem(models.Model):
 
 
 @tracked()
-class Candidate(models.Model):
+class Candidate(TimeStampedModel):
     """A dealer candidate in a market: profile, capacity measures and pipeline stage."""
 
     external_code = models.CharField(_("external code"), max_length=64, unique=True)
@@ -235,8 +228,6 @@ class Candidate(models.Model):
     confirmed_red_flags = models.JSONField(_("confirmed red flags"), default=list, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -265,7 +256,7 @@ class Candidate(models.Model):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent())
+@tracked(updates=False, deletes=False)
 class StageChange(models.Model):
     """One move of a candidate through the pipeline: who, when, why, which rules overridden."""
 
@@ -305,14 +296,8 @@ class StageChange(models.Model):
 # The audit trail records what people enter (ratings, notes, flags); score changes from
 # recomputation are kept in EvaluationScore instead, written set-based by the same
 # statement (a row trigger per re-scored evaluation would cost 5x the recomputation).
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(
-        condition=pghistory.AnyChange("ratings", "notes", "red_flags", "submitted", "evaluator")
-    ),
-    pghistory.DeleteEvent(),
-)
-class Evaluation(models.Model):
+@tracked(only=("ratings", "notes", "red_flags", "submitted", "evaluator"))
+class Evaluation(TimeStampedModel):
     """A filled scorecard: ratings, notes, red flags and the scores computed from them.
 
     Ratings are a JSON object {sub-item code: 1..5} so a whole template's recomputation is
@@ -353,8 +338,6 @@ class Evaluation(models.Model):
     # What the stored scores were computed from (template, market need, candidate
     # measures); a recompute skips rows whose inputs are unchanged. '' = unknown.
     score_inputs = models.CharField(max_length=300, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -406,8 +389,8 @@ class EvaluationScore(models.Model):
         return f"{self.evaluation_id}: {self.total} {self.decision}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
-class RecomputeJob(models.Model):
+@tracked(deletes=False)
+class RecomputeJob(TimeStampedModel):
     """A background recomputation of evaluations, with its progress for the UI."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=RecomputeKind.choices)
@@ -426,8 +409,6 @@ class RecomputeJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("recompute job")
@@ -442,7 +423,7 @@ class RecomputeJob(models.Model):
         return 100 if not self.total else min(100, round(100 * self.processed / self.total))
 
 
-class EvaluationSheet(models.Model):
+class EvaluationSheet(TimeStampedModel):
     """The rendered A4 evaluation sheet (PDF) of a candidate in one language, versioned."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sheets")
@@ -458,8 +439,6 @@ class EvaluationSheet(models.Model):
     render_seconds = models.FloatField(default=0)
     error = models.TextField(blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = SheetQuerySet.as_manager()
 
@@ -479,7 +458,7 @@ class EvaluationSheet(models.Model):
 
 
 @tracked()
-class Contract(models.Model):
+class Contract(TimeStampedModel):
     """The contract with a candidate; there is deliberately no exclusivity field."""
 
     candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, related_name="contract")
@@ -500,8 +479,6 @@ class Contract(models.Model):
     annual_target = models.DecimalField(_("annual target (¥)"), null=True, blank=True, **MONEY)
     first_order = models.DecimalField(_("first order (¥)"), null=True, blank=True, **MONEY)
     note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ContractQuerySet.as_manager()
 
@@ -524,7 +501,7 @@ class Contract(models.Model):
 
 
 @tracked()
-class Dealer(models.Model):
+class Dealer(TimeStampedModel):
     """An appointed dealer: a signed candidate with its contract."""
 
     # Dealers signed in DealerHub come from a candidate; dealers an ERP pushes may not.
@@ -551,8 +528,6 @@ class Dealer(models.Model):
         related_name="+",
     )
     overlap_note = models.TextField(_("overlap at signing"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = DealerQuerySet.as_manager()
 

@@ -6,12 +6,7 @@ is refused by the fetcher, so a candidate's data can never pull in local files.
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import subprocess
 import time
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,67 +14,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from dealerhub.core import pdf
+
 from . import scoring, selectors
 from .choices import DEALER_TYPE_GUIDANCE, SheetStatus
 from .models import Candidate, EvaluationSheet
 
-DEBIAN_CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 LANGUAGES = ("zh-hans", "en")
 OTHERS_SHOWN = 10
-
-
-@cache
-def cjk_font_path() -> str:
-    """settings.PDF_CJK_FONT_PATH, else what fontconfig finds, else Debian's Noto CJK."""
-    configured = getattr(settings, "PDF_CJK_FONT_PATH", "")
-    if configured:
-        return configured
-    if shutil.which("fc-match"):
-        found = subprocess.run(  # noqa: S603 - fixed arguments, no user input
-            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        ).stdout.strip()
-        if found and Path(found).exists():
-            return found
-    return DEBIAN_CJK_FONT
-
-
-_STYLESHEET: dict = {}
-
-
-@cache
-def _font_bytes() -> bytes:
-    return Path(cjk_font_path()).read_bytes()
-
-
-@cache
-def _font_config():
-    """One font configuration per process: WeasyPrint then loads the CJK font once."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    # Drop it before interpreter shutdown, while its temporary folder can still be removed.
-    atexit.register(_STYLESHEET.clear)
-    atexit.register(_font_config.cache_clear)
-    return FontConfiguration()
-
-
-def _fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    font_url = Path(cjk_font_path()).resolve().as_uri()
-
-    class FontOnlyFetcher(URLFetcher):
-        """Serves the CJK font from disk and refuses every other URL."""
-
-        def fetch(self, url, headers=None):
-            if url == font_url:
-                return URLFetcherResponse(url, _font_bytes())
-            raise ValueError(f"Blocked URL in PDF rendering: {url[:80]}")
-
-    return FontOnlyFetcher(timeout=5), font_url
 
 
 def sheet_context(candidate: Candidate, language: str) -> dict:
@@ -183,32 +125,14 @@ def _gates(result: scoring.Result) -> list[dict]:
     ]
 
 
-def _styles(font_config):
-    """The sheet's CSS (with the @font-face) parsed once per process."""
-    from weasyprint import CSS
-
-    fetcher, font_url = _fetcher()
-    if font_url not in _STYLESHEET:
-        css = render_to_string("dealers/pdf/sheet.css", {"font_url": font_url})
-        _STYLESHEET[font_url] = CSS(
-            string=css, url_fetcher=fetcher, base_url="about:blank", font_config=font_config
-        )
-    return _STYLESHEET[font_url]
-
-
 def render_pdf(candidate: Candidate, language: str) -> bytes:
     """The sheet as PDF bytes (Chinese by default, English on request)."""
-    from weasyprint import HTML
-
-    fetcher, font_url = _fetcher()
     with translation.override(language):
         html = render_to_string(
             "dealers/pdf/sheet.html",
-            {**sheet_context(candidate, language), "font_url": font_url},
+            {**sheet_context(candidate, language), "font_url": pdf.font_url()},
         )
-    font_config = _font_config()
-    document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank")
-    return document.write_pdf(font_config=font_config, stylesheets=[_styles(font_config)])
+    return pdf.render(html, stylesheets=("dealers/pdf/sheet.css",))
 
 
 def sheet_for(*, candidate: Candidate, language: str) -> tuple[EvaluationSheet, bool]:

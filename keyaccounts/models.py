@@ -1,9 +1,11 @@
-import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from dealerhub.core.audit import tracked
+from dealerhub.core.models import TimeStampedModel
 
 from . import scoring
 from .choices import (
@@ -21,14 +23,6 @@ from .choices import (
 )
 from .querysets import AccountChildQuerySet, KeyAccountQuerySet, OutletYearQuerySet
 
-
-def track():
-    """The audit trail on every business model (fresh trackers: they hold per-model state)."""
-    return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
-    )
-
-
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 PCT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -41,19 +35,11 @@ def pct(label, **kwargs):
     return models.DecimalField(label, max_digits=5, decimal_places=2, validators=PCT, **kwargs)
 
 
-class Timestamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-
-    class Meta:
-        abstract = True
-
-
 # --- Scorecard templates ----------------------------------------------------------------
 
 
-@track()
-class ScorecardTemplate(Timestamped):
+@tracked()
+class ScorecardTemplate(TimeStampedModel):
     """One version of the KA scorecard: criteria of both axes and the quadrant thresholds."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -85,7 +71,7 @@ class ScorecardTemplate(Timestamped):
         return [c.as_pure() for c in self.criteria.all()]
 
 
-@track()
+@tracked()
 class TemplateCriterion(models.Model):
     """A weighted criterion of one template axis with its four band edges."""
 
@@ -145,8 +131,8 @@ class TemplateCriterion(models.Model):
 # --- Key accounts -----------------------------------------------------------------------
 
 
-@track()
-class KeyAccount(Timestamped):
+@tracked()
+class KeyAccount(TimeStampedModel):
     """A modern-trade chain (关键客户) managed from its home territory."""
 
     external_code = models.CharField(_("external code"), max_length=64, unique=True)
@@ -199,8 +185,8 @@ class KeyAccount(Timestamped):
         return self.name
 
 
-@track()
-class AccountYear(Timestamped):
+@tracked()
+class AccountYear(TimeStampedModel):
     """The chain's network and our business with it in one year (actual or estimate)."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="years")
@@ -240,8 +226,8 @@ class AccountYear(Timestamped):
         return scoring.share_pct(self.our_volume, self.category_volume)
 
 
-@track()
-class Assessment(Timestamped):
+@tracked()
+class Assessment(TimeStampedModel):
     """A yearly attractiveness × supportiveness assessment: raw measures and their scores."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="assessments")
@@ -325,8 +311,8 @@ class Assessment(Timestamped):
         return scoring.visits_per_month(self.quadrant)
 
 
-@track()
-class TradeTerms(Timestamped):
+@tracked()
+class TradeTerms(TimeStampedModel):
     """Trade terms (贸易条件) agreed with an account for one year."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="trade_terms")
@@ -369,8 +355,8 @@ class TradeTerms(Timestamped):
         return scoring.TradeTermsData(**{name: getattr(self, name) for name in names})
 
 
-@track()
-class Contact(Timestamped):
+@tracked()
+class Contact(TimeStampedModel):
     """A person in the chain's buying organisation and their decision-making-unit role."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="contacts")
@@ -416,8 +402,8 @@ class Contact(Timestamped):
         return self.name
 
 
-@track()
-class CompetitorComparison(Timestamped):
+@tracked()
+class CompetitorComparison(TimeStampedModel):
     """One line of the us vs competitor 1 vs competitor 2 comparison at an account."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="comparisons")
@@ -440,8 +426,8 @@ class CompetitorComparison(Timestamped):
         return self.get_aspect_display()
 
 
-@track()
-class OutletCard(Timestamped):
+@tracked()
+class OutletCard(TimeStampedModel):
     """The record card (门店记录卡) of one store of a chain."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="outlet_cards")
@@ -487,7 +473,7 @@ class OutletCard(Timestamped):
         return str(self.outlet)
 
 
-@track()
+@tracked()
 class OutletYear(models.Model):
     """A store's trading history in one year."""
 
@@ -510,8 +496,8 @@ class OutletYear(models.Model):
         return f"{self.card} {self.year}"
 
 
-@track()
-class SkuListing(Timestamped):
+@tracked()
+class SkuListing(TimeStampedModel):
     """A SKU at an account: the listing proposal and checklist, then its delisting risk data."""
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="sku_listings")
@@ -597,7 +583,7 @@ class SkuListing(Timestamped):
         return scoring.SkuFacts(**{name: getattr(self, name) for name in names})
 
 
-class RecomputeJob(Timestamped):
+class RecomputeJob(TimeStampedModel):
     """A background recompute of assessments under the default template, with progress."""
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="jobs")

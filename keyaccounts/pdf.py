@@ -6,21 +6,15 @@ can never pull in local files or remote resources.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from dealerhub.core import pdf
+
 from . import scoring
 
-DEBIAN_CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 COLOURS = {"star": "#1d7a46", "question_mark": "#d48806", "cash_cow": "#1f4e9c", "dog": "#66788a"}
 WIDTH, HEIGHT, MARGIN = 640, 420, 48
-
-
-def font_path() -> str:
-    return getattr(settings, "PDF_CJK_FONT_PATH", "") or DEBIAN_CJK_FONT
 
 
 def _xy(supportiveness, attractiveness) -> tuple[float, float]:
@@ -66,32 +60,13 @@ def scatter(points, *, threshold_attractiveness, threshold_supportiveness) -> di
     }
 
 
-def _fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    font_url = Path(font_path()).resolve().as_uri()
-
-    class FontOnlyFetcher(URLFetcher):
-        """Serves the CJK font from disk and refuses every other URL."""
-
-        def fetch(self, url, headers=None):
-            if url == font_url:
-                return URLFetcherResponse(url, Path(font_path()).read_bytes())
-            raise ValueError(f"Blocked URL in PDF rendering: {url[:80]}")
-
-    return FontOnlyFetcher(timeout=5), font_url
-
-
 def matrix_pdf_response(*, context: dict, request) -> HttpResponse:
-    from weasyprint import HTML
-
-    fetcher, font_url = _fetcher()
     template = context["template"]
     html = render_to_string(
         "keyaccounts/matrix_pdf.html",
         {
             **context,
-            "font_url": font_url,
+            "font_url": pdf.font_url(),
             "svg": scatter(
                 context["points"],
                 threshold_attractiveness=(
@@ -104,7 +79,6 @@ def matrix_pdf_response(*, context: dict, request) -> HttpResponse:
         },
         request=request,
     )
-    pdf = HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(pdf.render(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ka-matrix-{context["year"]}.pdf"'
     return response

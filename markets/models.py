@@ -1,8 +1,10 @@
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from dealerhub.core.audit import tracked
+from dealerhub.core.models import TimeStampedModel
 
 from .choices import (
     ChannelModel,
@@ -26,8 +28,8 @@ from .querysets import (
 PATH_SEPARATOR = "/"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Territory(models.Model):
+@tracked()
+class Territory(TimeStampedModel):
     """A node of the administrative tree: province, prefecture city, county or town."""
 
     code = models.CharField(_("administrative code"), max_length=12, unique=True)
@@ -57,8 +59,6 @@ class Territory(models.Model):
     )
     county_count = models.PositiveIntegerField(_("counties below"), default=0, editable=False)
     town_count = models.PositiveIntegerField(_("towns below"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -99,8 +99,8 @@ class Territory(models.Model):
         return "county"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Market(models.Model):
+@tracked()
+class Market(TimeStampedModel):
     """A territory the company develops (a prefecture city or a county), with its status."""
 
     territory = models.OneToOneField(
@@ -124,8 +124,6 @@ class Market(models.Model):
     income_level = models.CharField(_("income level"), max_length=100, blank=True)
     pillar_industries = models.CharField(_("pillar industries"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketQuerySet.as_manager()
 
@@ -144,8 +142,8 @@ class Market(models.Model):
         return self.territory.name
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Outlet(models.Model):
+@tracked()
+class Outlet(TimeStampedModel):
     """One store or point of sale (KA store, wholesale trader, catering, canteen, small store)."""
 
     territory = models.ForeignKey(
@@ -181,8 +179,6 @@ class Outlet(models.Model):
         blank=True,
         related_name="traders",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = OutletQuerySet.as_manager()
 
@@ -231,8 +227,8 @@ class MarketStatusChange(models.Model):
         return f"{self.market}: {self.from_status} → {self.to_status}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class MarketPlan(models.Model):
+@tracked()
+class MarketPlan(TimeStampedModel):
     """A market's development plan: targets, schedule, channel model and required capacity."""
 
     market = models.OneToOneField(
@@ -275,8 +271,6 @@ class MarketPlan(models.Model):
     deliverable_outlets_per_week = models.PositiveIntegerField(
         _("required deliveries (outlets per week)"), null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketChildQuerySet.as_manager()
 
@@ -324,8 +318,8 @@ class ChecklistCriterion(models.Model):
         return f"{self.get_level_display()}: {self.get_key_display()}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class ChecklistTick(models.Model):
+@tracked()
+class ChecklistTick(TimeStampedModel):
     """A hand-ticked checklist item of one market, with its evidence."""
 
     market = _market_fk("checklist_ticks")
@@ -335,8 +329,6 @@ class ChecklistTick(models.Model):
     ticked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketChildQuerySet.as_manager()
 
@@ -352,8 +344,8 @@ class ChecklistTick(models.Model):
         return f"{self.market}: {self.key}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class MarketSurvey(models.Model):
+@tracked()
+class MarketSurvey(TimeStampedModel):
     """A dated market survey owned by a rep (sections A–F, channel costs, special features)."""
 
     market = _market_fk("surveys")
@@ -392,8 +384,6 @@ class MarketSurvey(models.Model):
     cross_border_hubs = models.TextField(_("cross-border trade hubs"), blank=True)
     # Denormalised from markets.rules.completeness by the survey services
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketChildQuerySet.as_manager()
 
@@ -411,8 +401,8 @@ class MarketSurvey(models.Model):
         return f"{self.market} {self.surveyed_on:%Y-%m-%d}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class WholesaleMarket(models.Model):
+@tracked()
+class WholesaleMarket(TimeStampedModel):
     """A wholesale market (批发市场) in a market, with where its goods flow."""
 
     market = _market_fk("wholesale_markets")
@@ -432,8 +422,6 @@ class WholesaleMarket(models.Model):
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketChildQuerySet.as_manager()
 
@@ -449,8 +437,8 @@ class WholesaleMarket(models.Model):
         return self.name
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Competitor(models.Model):
+@tracked()
+class Competitor(TimeStampedModel):
     """A competing brand on sale in a market, with its estimated monthly volume."""
 
     market = _market_fk("competitors")
@@ -462,8 +450,6 @@ class Competitor(models.Model):
         _("estimated monthly volume (¥)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     main_advantage = models.CharField(_("main advantage"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketChildQuerySet.as_manager()
 
@@ -528,8 +514,8 @@ class CompetitorPromotion(models.Model):
         return self.description
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class StoreAssessment(models.Model):
+@tracked()
+class StoreAssessment(TimeStampedModel):
     """A KA store sales-volume assessment: ten rated actions, a 0–100 score, est. volume."""
 
     outlet = models.ForeignKey(
@@ -543,8 +529,6 @@ class StoreAssessment(models.Model):
     estimated_monthly_volume = models.DecimalField(
         _("estimated monthly volume (¥)"), max_digits=12, decimal_places=2
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = OutletChildQuerySet.as_manager()
 
@@ -591,8 +575,8 @@ class AssessmentRating(models.Model):
         return f"{self.action}: {self.rating}"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class TrialShipment(models.Model):
+@tracked()
+class TrialShipment(TimeStampedModel):
     """A trial-sales shipment through a sub-wholesaler (二批商), recorded against a market."""
 
     market = _market_fk("trial_shipments")
@@ -607,8 +591,6 @@ class TrialShipment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MarketChildQuerySet.as_manager()
 

@@ -1,12 +1,35 @@
-"""Reading the audit trail (django-pghistory events) for a record's page."""
+"""The audit trail (django-pghistory): one way to track a model, one way to read it.
+
+Every business model is decorated with :func:`tracked`; a model whose derived columns
+change often (scores) passes ``only=`` the fields people enter, so recomputes do not
+flood its history.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+import pghistory
 from django.contrib.auth import get_user_model
 from pghistory.models import Events
+
+
+def tracked(*, only: tuple[str, ...] | None = None, updates: bool = True, deletes: bool = True):
+    """The audit decorator: inserts, updates (of ``only`` these fields, if given) and
+    deletes; an append-only log passes ``updates=False, deletes=False``. Fresh trackers
+    each call: pghistory binds them to one model."""
+    events = [pghistory.InsertEvent()]
+    if updates:
+        events.append(
+            pghistory.UpdateEvent(condition=pghistory.AnyChange(*only))
+            if only
+            else pghistory.UpdateEvent()
+        )
+    if deletes:
+        events.append(pghistory.DeleteEvent())
+    return pghistory.track(*events)
+
 
 HIDDEN_FIELDS = {"password", "path", "depth", "updated_at", "created_at"}
 

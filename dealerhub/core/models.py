@@ -1,6 +1,17 @@
 from django.db import models
 
 
+class TimeStampedModel(models.Model):
+    """Every business record's creation and last-change times (``updated_at`` drives
+    ETags, stale-edit checks and incremental pulls, hence its index)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class OutboxEntry(models.Model):
     """A background job that could not reach the broker; re-sent once Redis is back."""
 
