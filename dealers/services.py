@@ -681,21 +681,13 @@ def dealers_upsert(*, records: list[dict], allowed_paths: list[str] | None) -> l
     """
     from dealerhub.core.bulk import Batch
 
-    batch = Batch(records)
-    stored = batch.check_stored(
-        Dealer.objects, path="market__territory__path", allowed_paths=allowed_paths
-    )
-    for index, row in batch.pending():
-        if row["external_code"] not in stored and "market" not in row:
-            batch.fail(index, {"market": [_("A new dealer needs its market.")]})
+    batch = Batch(records, allowed_paths=allowed_paths)
+    batch.check_stored(Dealer.objects, path="market__territory__path")
     batch.resolve(
         "market",
-        Market.objects,
-        code="territory__code",
-        path="territory__path",
-        allowed_paths=allowed_paths,
-        required=False,
+        *market_selectors.MARKET_BY_CODE,
         message=_("No market has the code %(code)s."),
+        required_on_create=_("A new dealer needs its market."),
     )
     batch.upsert(Dealer)
     return batch.results
@@ -726,24 +718,15 @@ def candidates_bulk_upsert(
 
     from .tasks import recompute_market_evaluations
 
-    batch = Batch(records)
+    batch = Batch(records, allowed_paths=allowed_paths)
     stored = batch.check_stored(
-        Candidate.objects,
-        path="market__territory__path",
-        allowed_paths=allowed_paths,
-        values=("market_id", *CAPACITY_FIELDS),
+        Candidate.objects, path="market__territory__path", values=("market_id", *CAPACITY_FIELDS)
     )
-    for index, row in batch.pending():
-        if row["external_code"] not in stored and "market" not in row:
-            batch.fail(index, {"market": [_("A new candidate needs its market.")]})
     batch.resolve(
         "market",
-        Market.objects,
-        code="territory__code",
-        path="territory__path",
-        allowed_paths=allowed_paths,
-        required=False,
+        *market_selectors.MARKET_BY_CODE,
         message=_("No market has the code %(code)s."),
+        required_on_create=_("A new candidate needs its market."),
     )
     sent = {row["external_code"]: row for _index, row in batch.pending()}
     batch.upsert(Candidate)

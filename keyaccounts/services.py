@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dealerhub.core import events
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
+from markets import selectors as market_selectors
 from markets.models import Territory
 
 from . import scoring
@@ -473,24 +474,17 @@ def accounts_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None
     """
     from dealerhub.core.bulk import Batch
 
-    batch = Batch(records)
-    stored = batch.check_stored(
-        KeyAccount.objects, path="territory__path", allowed_paths=allowed_paths
-    )
-    for index, row in batch.pending():
-        if row["external_code"] not in stored and not row.get("territory"):
-            batch.fail(index, {"territory": [_("A new key account needs its home territory.")]})
+    batch = Batch(records, allowed_paths=allowed_paths)
+    batch.check_stored(KeyAccount.objects, path="territory__path")
+    for _index, row in batch.pending():
         for name in ACCOUNT_PROFILE_FIELDS:
             if name in row and row[name] is None:
                 row[name] = ""
     batch.resolve(
         "territory",
-        Territory.objects,
-        code="code",
-        path="path",
-        allowed_paths=allowed_paths,
-        required=False,
+        *market_selectors.TERRITORY_BY_CODE,
         message=_("No territory has the code %(code)s."),
+        required_on_create=_("A new key account needs its home territory."),
     )
     batch.upsert(KeyAccount)
     return batch.results

@@ -23,6 +23,11 @@ from .models import (
     Territory,
 )
 
+# How bulk writes resolve a code to a row in the caller's scope (``core.bulk.Batch.resolve``):
+# (queryset, code lookup, path lookup).
+TERRITORY_BY_CODE = (Territory.objects, "code", "path")
+MARKET_BY_CODE = (Market.objects, "territory__code", "territory__path")
+
 
 def territory_list(*, user) -> QuerySet[Territory]:
     return Territory.objects.for_user(user).select_related("parent")

@@ -17,7 +17,7 @@ from dealerhub.core.bulk import field_errors
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.scoping import path_visible
 
-from . import hooks, rules
+from . import hooks, rules, selectors
 from .choices import LEVEL_RANK, CityTier, TerritoryLevel
 from .models import PATH_SEPARATOR, Territory
 
@@ -1474,23 +1474,18 @@ def outlets_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None)
 
     from .models import Outlet
 
-    batch = Batch(records)
-    stored = batch.check_stored(Outlet.objects, path="territory__path", allowed_paths=allowed_paths)
+    batch = Batch(records, allowed_paths=allowed_paths)
+    batch.check_stored(Outlet.objects, path="territory__path")
     for index, row in batch.pending():
         if ("longitude" in row) != ("latitude" in row) or (
             (row.get("longitude") is None) != (row.get("latitude") is None)
         ):
             batch.fail(index, {"longitude": [_("Give both longitude and latitude, or neither.")]})
-        elif row["external_code"] not in stored and "territory" not in row:
-            batch.fail(index, {"territory": [_("A new outlet needs its territory.")]})
     batch.resolve(
         "territory",
-        Territory.objects,
-        code="code",
-        path="path",
-        allowed_paths=allowed_paths,
-        required=False,
+        *selectors.TERRITORY_BY_CODE,
         message=_("No territory in your scope has the code %(code)s."),
+        required_on_create=_("A new outlet needs its territory."),
     )
     batch.upsert(Outlet)
     return batch.results

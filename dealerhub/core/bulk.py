@@ -176,8 +176,16 @@ class Batch:
     written. :attr:`results` is the answer, one line per record.
     """
 
-    def __init__(self, records: Sequence[dict], *, key: str = "external_code") -> None:
+    def __init__(
+        self,
+        records: Sequence[dict],
+        *,
+        allowed_paths: list[str] | None,
+        key: str = "external_code",
+    ) -> None:
         self.key = key
+        self.allowed_paths = allowed_paths
+        self.stored: dict = {}
         self.results: list[dict] = []
         self.rows: dict[int, dict] = {}
         seen: set = set()
@@ -205,12 +213,10 @@ class Batch:
     def keys(self) -> list:
         return [row[self.key] for row in self.rows.values()]
 
-    def check_stored(
-        self, queryset, *, path: str, allowed_paths: list[str] | None, values: Sequence[str] = ()
-    ) -> dict:
+    def check_stored(self, queryset, *, path: str, values: Sequence[str] = ()) -> dict:
         """Stored rows of the batch's keys as {key: row values}; a key stored outside the
         caller's scope fails its record as if it did not exist."""
-        stored = {
+        self.stored = stored = {
             row[self.key]: row
             for row in queryset.filter(**{f"{self.key}__in": self.keys()}).values(
                 self.key, path, *values
@@ -218,7 +224,7 @@ class Batch:
         }
         for index, row in self.pending():
             current = stored.get(row[self.key])
-            if current is not None and not path_visible(current[path], allowed_paths):
+            if current is not None and not path_visible(current[path], self.allowed_paths):
                 self.fail(index, {self.key: [_("Not found.")]})
         return stored
 
@@ -226,16 +232,17 @@ class Batch:
         self,
         field: str,
         queryset,
-        *,
         code: str,
         path: str,
-        allowed_paths: list[str] | None,
-        required: bool = True,
-        message=None,
+        *,
+        message,
+        required_on_create=None,
     ) -> None:
         """Replace each record's ``field`` code by the id of the row with that code in
         ``queryset`` within the caller's scope; a record whose code is unknown or out of
-        scope fails on that field. Records without the field fail only if ``required``."""
+        scope fails on that field with ``message``. A record without the field keeps its
+        stored value; a new one (not in :meth:`check_stored`) then fails with
+        ``required_on_create`` when that is given."""
         codes = {row[field] for _index, row in self.pending() if row.get(field) is not None}
         found = {
             row_code: (pk, row_path)
@@ -246,13 +253,12 @@ class Batch:
         for index, row in self.pending():
             value = row.get(field)
             if value is None:
-                if required:
-                    self.fail(index, {field: [_("This field is required.")]})
+                if required_on_create and row[self.key] not in self.stored:
+                    self.fail(index, {field: [required_on_create]})
                 continue
             target = found.get(value)
-            if target is None or not path_visible(target[1], allowed_paths):
-                text = message or _("No record in your scope has the code %(code)s.")
-                self.fail(index, {field: [text % {"code": value}]})
+            if target is None or not path_visible(target[1], self.allowed_paths):
+                self.fail(index, {field: [message % {"code": value}]})
                 continue
             row[field] = target[0]
 
