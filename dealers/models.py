@@ -231,6 +231,13 @@ class Candidate(TimeStampedModel):
 
     objects = CandidateQuerySet.as_manager()
 
+    # Capacity measures: changing one re-scores the candidate's evaluations.
+    CAPACITY_FIELDS = (
+        "working_capital",
+        "warehouse_m2",
+        "deliverable_outlets_per_week",
+        "covered_outlets",
+    )
     OWNER_FIELDS = (
         "owner_name",
         "owner_education",

@@ -43,12 +43,6 @@ from .models import (
 
 # Connections a recompute job spreads its batches over (about the database's cores).
 RECOMPUTE_PARALLEL = getattr(settings, "DEALERS_RECOMPUTE_PARALLEL", 2)
-CAPACITY_FIELDS = (
-    "working_capital",
-    "warehouse_m2",
-    "deliverable_outlets_per_week",
-    "covered_outlets",
-)
 
 
 def _refuse_stale(instance, expected_updated_at) -> None:
@@ -72,7 +66,7 @@ def candidate_upsert(
         candidate.stage_changed_at = timezone.now()
     else:
         _refuse_stale(candidate, expected_updated_at)
-    before = {name: getattr(candidate, name) for name in CAPACITY_FIELDS}
+    before = {name: getattr(candidate, name) for name in Candidate.CAPACITY_FIELDS}
     market_changed = False
     for name, value in values.items():
         if name == "market" and not created and value.pk != candidate.market_id:
@@ -88,7 +82,9 @@ def candidate_upsert(
             by=user,
             reason=_("Recorded (source: %(source)s)") % {"source": candidate.get_source_display()},
         )
-    elif market_changed or any(getattr(candidate, n) != before[n] for n in CAPACITY_FIELDS):
+    elif market_changed or any(
+        getattr(candidate, n) != before[n] for n in Candidate.CAPACITY_FIELDS
+    ):
         recompute_candidate(candidate_id=candidate.pk)
     return candidate, created
 
@@ -174,7 +170,7 @@ def evaluation_save(
     capacity_changed = False
     if capacity:
         for name, value in capacity.items():
-            if name not in CAPACITY_FIELDS:
+            if name not in Candidate.CAPACITY_FIELDS:
                 raise ValidationError({name: _("Unknown capacity measure.")})
             capacity_changed |= getattr(candidate, name) != value
             setattr(candidate, name, value)
@@ -720,7 +716,9 @@ def candidates_bulk_upsert(
 
     batch = Batch(records, allowed_paths=allowed_paths)
     stored = batch.check_stored(
-        Candidate.objects, path="market__territory__path", values=("market_id", *CAPACITY_FIELDS)
+        Candidate.objects,
+        path="market__territory__path",
+        values=("market_id", *Candidate.CAPACITY_FIELDS),
     )
     batch.resolve(
         "market",
@@ -737,7 +735,7 @@ def candidates_bulk_upsert(
             continue
         before, after = stored[result["external_code"]], sent[result["external_code"]]
         if after.get("market", before["market_id"]) != before["market_id"] or any(
-            name in after and after[name] != before[name] for name in CAPACITY_FIELDS
+            name in after and after[name] != before[name] for name in Candidate.CAPACITY_FIELDS
         ):
             rescore.update({before["market_id"], after.get("market", before["market_id"])})
     created = [r["external_code"] for r in results if r["status"] == CREATED]

@@ -189,7 +189,7 @@ def _parse_evaluation_post(post, spec) -> tuple[dict, dict, list, dict]:
             notes[code] = note[:500]
     flags = [flag for flag in post.getlist("red_flags") if flag]
     capacity = {}
-    for name in services.CAPACITY_FIELDS:
+    for name in Candidate.CAPACITY_FIELDS:
         raw = post.get(name, "").strip()
         if raw == "":
             capacity[name] = None

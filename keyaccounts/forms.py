@@ -18,7 +18,7 @@ from .models import (
     SkuListing,
     TradeTerms,
 )
-from .services import ACCOUNT_PROFILE_FIELDS, MEASURE_FIELDS, POINT_FIELDS
+from .services import MEASURE_FIELDS, POINT_FIELDS
 
 
 class AccountProfileForm(forms.ModelForm):
@@ -28,7 +28,7 @@ class AccountProfileForm(forms.ModelForm):
 
     class Meta:
         model = KeyAccount
-        fields = ["rep", *ACCOUNT_PROFILE_FIELDS]
+        fields = ["rep", *KeyAccount.PROFILE_FIELDS]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in (

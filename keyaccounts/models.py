@@ -135,6 +135,26 @@ class TemplateCriterion(models.Model):
 class KeyAccount(TimeStampedModel):
     """A modern-trade chain (关键客户) managed from its home territory."""
 
+    # The profile an ERP, the edit form and the service set (serializers list these too).
+    PROFILE_FIELDS = (
+        "name",
+        "format",
+        "address",
+        "phone",
+        "group_structure",
+        "main_markets",
+        "purchasing_policy",
+        "distribution_mode",
+        "distribution_policy",
+        "display_policy",
+        "pop_policy",
+        "promotion_policy",
+        "price_policy",
+        "positioning",
+        "competitor_1",
+        "competitor_2",
+    )
+
     external_code = models.CharField(_("external code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     format = models.CharField(

@@ -36,24 +36,6 @@ from .models import (
 
 RECOMPUTE_BATCH = 2000
 
-ACCOUNT_PROFILE_FIELDS = (
-    "name",
-    "format",
-    "address",
-    "phone",
-    "group_structure",
-    "main_markets",
-    "purchasing_policy",
-    "distribution_mode",
-    "distribution_policy",
-    "display_policy",
-    "pop_policy",
-    "promotion_policy",
-    "price_policy",
-    "positioning",
-    "competitor_1",
-    "competitor_2",
-)
 
 MEASURE_FIELDS = (
     "annual_turnover",
@@ -190,7 +172,7 @@ def account_upsert(
         account = KeyAccount(external_code=external_code)
     if territory is not None:
         account.territory = territory
-    for name in ACCOUNT_PROFILE_FIELDS:
+    for name in KeyAccount.PROFILE_FIELDS:
         if name in data:
             setattr(account, name, data[name] if data[name] is not None else "")
     account.full_clean()
@@ -205,7 +187,7 @@ def account_update_profile(
     """Update the profile from the edit form, refusing to overwrite a newer edit."""
     account = KeyAccount.objects.select_for_update().get(pk=account_id)
     refuse_stale(account.updated_at, expected_updated_at)
-    for name in (*ACCOUNT_PROFILE_FIELDS, "rep"):
+    for name in (*KeyAccount.PROFILE_FIELDS, "rep"):
         if name in data:
             setattr(account, name, data[name])
     account.full_clean()
@@ -477,7 +459,7 @@ def accounts_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None
     batch = Batch(records, allowed_paths=allowed_paths)
     batch.check_stored(KeyAccount.objects, path="territory__path")
     for _index, row in batch.pending():
-        for name in ACCOUNT_PROFILE_FIELDS:
+        for name in KeyAccount.PROFILE_FIELDS:
             if name in row and row[name] is None:
                 row[name] = ""
     batch.resolve(

@@ -231,6 +231,34 @@ class MarketStatusChange(models.Model):
 class MarketPlan(TimeStampedModel):
     """A market's development plan: targets, schedule, channel model and required capacity."""
 
+    # What a plan's editors (form, API, service) may set; capacity re-scores dealers.
+    PLAN_FIELDS = (
+        "sales_target",
+        "market_share_target",
+        "monthly_sell_in_target",
+        "start_date",
+        "target_date",
+        "schedule",
+        "entry_products",
+        "price_policy",
+        "channel_model",
+        "planned_dealer_count",
+        "channel_plan",
+        "planned_ka_stores",
+        "promotion_plan",
+        "model_store_plan",
+        "working_capital",
+        "warehouse_m2",
+        "deliverable_outlets_per_week",
+        "external_code",
+    )
+    CAPACITY_FIELDS = (
+        "working_capital",
+        "warehouse_m2",
+        "deliverable_outlets_per_week",
+        "channel_plan",
+    )
+
     market = models.OneToOneField(
         Market, verbose_name=_("market"), on_delete=models.CASCADE, related_name="plan"
     )

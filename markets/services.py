@@ -641,33 +641,6 @@ def checklist_tick(*, market_id: int, key: str, met: bool, evidence: str, by):
 
 # --- Market plan -------------------------------------------------------------------------
 
-PLAN_FIELDS = (
-    "sales_target",
-    "market_share_target",
-    "monthly_sell_in_target",
-    "start_date",
-    "target_date",
-    "schedule",
-    "entry_products",
-    "price_policy",
-    "channel_model",
-    "planned_dealer_count",
-    "channel_plan",
-    "planned_ka_stores",
-    "promotion_plan",
-    "model_store_plan",
-    "working_capital",
-    "warehouse_m2",
-    "deliverable_outlets_per_week",
-    "external_code",
-)
-CAPACITY_FIELDS = (
-    "working_capital",
-    "warehouse_m2",
-    "deliverable_outlets_per_week",
-    "channel_plan",
-)
-
 
 def _clean_channel_plan(value) -> dict:
     from .choices import Channel
@@ -706,7 +679,7 @@ def market_plan_save(*, market_id: int, expected_updated_at=None, **values):
     """Create or update a market's plan; queues the dealer recompute when capacity changed."""
     from .models import Market, MarketPlan
 
-    unknown = set(values) - set(PLAN_FIELDS)
+    unknown = set(values) - set(MarketPlan.PLAN_FIELDS)
     if unknown:
         raise TypeError(f"Unknown plan fields: {sorted(unknown)}")
     market = Market.objects.select_for_update().get(pk=market_id)
@@ -716,14 +689,14 @@ def market_plan_save(*, market_id: int, expected_updated_at=None, **values):
         values["channel_plan"] = _clean_channel_plan(values["channel_plan"] or {})
     if values.get("external_code") == "":
         values["external_code"] = None
-    before = {name: getattr(plan, name) for name in CAPACITY_FIELDS} if plan.pk else None
+    before = {name: getattr(plan, name) for name in MarketPlan.CAPACITY_FIELDS} if plan.pk else None
     for name, value in values.items():
         setattr(plan, name, value)
     if plan.start_date and plan.target_date and plan.target_date < plan.start_date:
         raise ValidationError({"target_date": _("The target date is before the start.")})
     plan.full_clean()
     plan.save()
-    after = {name: getattr(plan, name) for name in CAPACITY_FIELDS}
+    after = {name: getattr(plan, name) for name in MarketPlan.CAPACITY_FIELDS}
     if before != after:
         queue_dealer_recompute(market.pk)
     return plan

@@ -15,27 +15,7 @@ class KeyAccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = KeyAccount
-        fields = [
-            "external_code",
-            "name",
-            "format",
-            "territory",
-            "address",
-            "phone",
-            "group_structure",
-            "main_markets",
-            "purchasing_policy",
-            "distribution_mode",
-            "distribution_policy",
-            "display_policy",
-            "pop_policy",
-            "promotion_policy",
-            "price_policy",
-            "positioning",
-            "competitor_1",
-            "competitor_2",
-            "updated_at",
-        ]
+        fields = ["external_code", "territory", *KeyAccount.PROFILE_FIELDS, "updated_at"]
         read_only_fields = fields
 
 

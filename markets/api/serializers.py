@@ -224,28 +224,7 @@ class MarketPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MarketPlan
-        fields = [
-            "market",
-            "external_code",
-            "sales_target",
-            "market_share_target",
-            "monthly_sell_in_target",
-            "start_date",
-            "target_date",
-            "schedule",
-            "entry_products",
-            "price_policy",
-            "channel_model",
-            "planned_dealer_count",
-            "channel_plan",
-            "planned_ka_stores",
-            "promotion_plan",
-            "model_store_plan",
-            "working_capital",
-            "warehouse_m2",
-            "deliverable_outlets_per_week",
-            "updated_at",
-        ]
+        fields = ["market", *MarketPlan.PLAN_FIELDS, "updated_at"]
         read_only_fields = ["market", "updated_at"]
         extra_kwargs = {"external_code": {"validators": []}}
 
