@@ -9,16 +9,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dealerhub.core.tabular import safe_cell
+
 from .choices import QUADRANT_STRATEGY, Quadrant
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def matrix_workbook(*, points, year: int, region=None) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -207,17 +206,3 @@ def store_score(ratings: Iterable[int]) -> int:
     if any(not isinstance(v, int) or v < 1 or v > 5 for v in values):
         raise ValueError("Ratings are whole numbers from 1 to 5")
     return round((sum(values) - ASSESSMENT_ACTION_COUNT) * 100 / (4 * ASSESSMENT_ACTION_COUNT))
-
-
-# --- Spreadsheet safety ----------------------------------------------------------------
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    if isinstance(value, Decimal):
-        return float(value)
-    return value

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dealerhub.core import tabular, uploads
 from dealerhub.core.bulk import field_errors
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.scoping import path_visible
@@ -918,52 +919,13 @@ def competitor_add_promotion(
         reported_by=by,
     )
     if photo is not None:
-        promotion.photo = clean_photo(photo)
+        promotion.photo = uploads.clean_photo(photo)
     promotion.full_clean()
     promotion.save()
     return promotion
 
 
 # --- Uploaded photos ---------------------------------------------------------------------
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-MAX_PHOTO_PIXELS = 40_000_000
-
-
-def clean_photo(upload):
-    """Check an uploaded photo by content (not its name) and size, re-encode it without
-    metadata (EXIF location is personal data) and give it a generated name."""
-    import uuid
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"photo": _("A photo may be at most 5 MB.")})
-    data = upload.read()
-    not_an_image = ValidationError({"photo": _("The file is not a JPEG, PNG or WebP image.")})
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            probe.verify()
-        if image_format not in PHOTO_FORMATS:
-            raise not_an_image
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PHOTO_PIXELS:
-                raise ValidationError({"photo": _("The photo has too many pixels.")})
-            image = ImageOps.exif_transpose(image)
-            if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            output = io.BytesIO()
-            # Saving without exif=/pnginfo= drops every metadata block, GPS included.
-            image.save(output, format=image_format)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise not_an_image from exc
-    return SimpleUploadedFile(
-        f"{uuid.uuid4().hex}.{PHOTO_FORMATS[image_format]}", output.getvalue()
-    )
-
 
 # --- KA store assessment -----------------------------------------------------------------
 
@@ -1013,7 +975,7 @@ def assessment_create(
             assessment=assessment, action=item.action, rating=item.rating, note=item.note.strip()
         )
         if item.photo is not None:
-            row.photo = clean_photo(item.photo)
+            row.photo = uploads.clean_photo(item.photo)
         rows.append(row)
     AssessmentRating.objects.bulk_create(rows)
     return assessment
@@ -1075,39 +1037,6 @@ OUTLET_OPTIONAL_COLUMNS = (
 )
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-
-
-def read_table_file(*, filename: str, content: bytes) -> list[list[str]]:
-    """Rows of text cells from an .xlsx or .csv upload (checked by content, not by name)."""
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": _("The file may be at most 5 MB.")})
-    if content[:4] == b"PK\x03\x04":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a corrupt zip/xml
-            raise ValidationError({"file": _("The Excel file cannot be read.")}) from exc
-        sheet = book.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(["" if cell is None else str(cell).strip() for cell in row])
-            if len(rows) > MAX_IMPORT_ROWS + 1:
-                break
-        book.close()
-        return rows
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                {"file": _("Upload an Excel (.xlsx) or CSV (UTF-8 or GBK) file.")}
-            ) from exc
-    if "\x00" in text:
-        raise ValidationError({"file": _("Upload an Excel (.xlsx) or CSV (UTF-8 or GBK) file.")})
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
 def parse_outlet_rows(
@@ -1209,7 +1138,9 @@ def outlet_import_prepare(*, market_id: int, by, filename: str, content: bytes):
 
     market = Market.objects.select_related("territory").get(pk=market_id)
     try:
-        rows = read_table_file(filename=filename, content=content)
+        rows = tabular.read_table(
+            content=content, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS
+        )
     except ValidationError as exc:
         valid, errors = [], [(1, " ".join(exc.messages))]
     else:
@@ -1377,31 +1308,24 @@ EXPORT_HEADER = (
 
 def outlets_export_xlsx(*, outlets) -> bytes:
     """An .xlsx of outlets in the import's column layout; formula-like text is neutralised."""
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("outlets")
-    sheet.append(list(EXPORT_HEADER))
-    for outlet in outlets.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                rules.safe_cell(value)
-                for value in (
-                    outlet.kind,
-                    outlet.name,
-                    outlet.address,
-                    outlet.longitude,
-                    outlet.latitude,
-                    outlet.contact_name,
-                    outlet.contact_phone,
-                    outlet.external_code or "",
-                    outlet.territory.code,
-                )
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return tabular.workbook(
+        title="outlets",
+        header=EXPORT_HEADER,
+        rows=(
+            (
+                outlet.kind,
+                outlet.name,
+                outlet.address,
+                outlet.longitude,
+                outlet.latitude,
+                outlet.contact_name,
+                outlet.contact_phone,
+                outlet.external_code or "",
+                outlet.territory.code,
+            )
+            for outlet in outlets.iterator(chunk_size=2000)
+        ),
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from dealerhub.core import uploads
 from markets import selectors, services
 from markets.models import AssessmentRating, Competitor, CompetitorPromotion, StoreAssessment
 
@@ -197,7 +198,7 @@ def test_photo_is_reencoded_without_location_metadata(world, rep, settings, tmp_
     Image.new("RGB", (8, 8), "blue").save(buffer, format="JPEG", exif=exif)
     upload = SimpleUploadedFile("gps.jpg", buffer.getvalue(), content_type="image/jpeg")
 
-    cleaned = services.clean_photo(upload)
+    cleaned = uploads.clean_photo(upload)
 
     with Image.open(io.BytesIO(cleaned.read())) as image:
         assert (image.format, dict(image.getexif())) == ("JPEG", {})

@@ -1,7 +1,5 @@
 """Pure rule functions: no database."""
 
-from decimal import Decimal
-
 import pytest
 
 from markets import rules
@@ -192,19 +190,3 @@ def test_store_score(ratings, score):
 def test_store_score_rejects_bad_input(ratings):
     with pytest.raises(ValueError):
         rules.store_score(ratings)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+86", "'+86"),
-        ("-1", "'-1"),
-        ("@x", "'@x"),
-        ("沃尔玛", "沃尔玛"),
-        (Decimal("1.5"), 1.5),
-        (None, None),
-    ],
-)
-def test_safe_cell(value, expected):
-    assert rules.safe_cell(value) == expected
