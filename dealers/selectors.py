@@ -17,6 +17,7 @@ from .choices import BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
     Candidate,
+    Contract,
     Criterion,
     Dealer,
     Evaluation,
@@ -26,6 +27,7 @@ from .models import (
     SubItem,
 )
 from .recompute import MarketRequirement
+from .rules import MoveFacts
 
 
 def candidate_list(*, user) -> QuerySet[Candidate]:
@@ -311,3 +313,26 @@ def market_customers(*, user, market: Market) -> list[Candidate]:
     for row in rows:
         row.decision_label = Decision(row.latest_decision).label if row.latest_decision else ""
     return rows
+
+
+def move_facts(candidate: Candidate, to_stage: str) -> MoveFacts:
+    """What the pipeline rules (``rules.move_violations``) need to judge a move."""
+    market = candidate.market
+    facts = {
+        "market_has_survey": market_selectors.market_has_survey(market=market),
+        "latest_decision": None,
+        "evaluated_candidates": 0,
+    }
+    if to_stage == Stage.SELECTED:
+        latest = latest_evaluation(candidate)
+        facts["latest_decision"] = latest.decision if latest else None
+        facts["evaluated_candidates"] = evaluated_count(market.pk)
+    if to_stage == Stage.SIGNED:
+        contract = Contract.objects.filter(candidate=candidate).first()
+        if contract is not None:
+            facts["has_contract"] = True
+            facts["contract_note"] = contract.note
+            facts["overlapping_dealers"] = tuple(
+                sorted({str(dealer) for dealer, *_rest in contract_overlaps(contract)})
+            )
+    return MoveFacts(**facts)

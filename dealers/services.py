@@ -17,10 +17,9 @@ from dealerhub.core.jobs import enqueue_on_commit
 from markets import selectors as market_selectors
 from markets.models import Market
 
-from . import policies, scoring, selectors
+from . import policies, rules, scoring, selectors
 from .choices import (
     ALLOWED_MOVES,
-    PAST_SCREENING,
     JobStatus,
     RecomputeKind,
     RedFlag,
@@ -277,69 +276,9 @@ def queue_sheet_renders(sheet_ids: list[int], chunk: int = 10) -> None:
 # --- Pipeline -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RuleViolation:
-    rule: int
-    message: str
-
-
-def stage_move_violations(*, candidate: Candidate, to_stage: str) -> list[RuleViolation]:
+def stage_move_violations(*, candidate: Candidate, to_stage: str) -> list[rules.RuleViolation]:
     """Which of the spec's rules 1–5 a move breaks (empty = allowed without override)."""
-    violations: list[RuleViolation] = []
-    market = candidate.market
-    if to_stage in PAST_SCREENING and not market_selectors.market_has_survey(market=market):
-        violations.append(RuleViolation(1, _("The market has no market survey yet (rule 1).")))
-    if to_stage == Stage.SELECTED:
-        latest = selectors.latest_evaluation(candidate)
-        if latest is None or latest.decision not in scoring.SELECTABLE_DECISIONS:
-            violations.append(
-                RuleViolation(
-                    2,
-                    _(
-                        "Selection needs a completed scorecard whose decision is not "
-                        "reject or nurture (rule 2)."
-                    ),
-                )
-            )
-        if selectors.evaluated_count(market.pk) < 2:
-            violations.append(
-                RuleViolation(
-                    3,
-                    _(
-                        "Fewer than two candidates of this market are evaluated: contact at "
-                        "least two qualified candidates in parallel (rule 3)."
-                    ),
-                )
-            )
-    if to_stage == Stage.SIGNED:
-        contract = Contract.objects.filter(candidate=candidate).first()
-        if contract is None:
-            violations.append(RuleViolation(4, _("Signing needs a contract record (rule 4).")))
-        else:
-            if scoring.claims_exclusivity(contract.note):
-                violations.append(
-                    RuleViolation(
-                        4,
-                        _(
-                            "The contract note claims exclusivity (独家): never promise "
-                            "exclusivity in writing (rule 4)."
-                        ),
-                    )
-                )
-            overlaps = selectors.contract_overlaps(contract)
-            if overlaps:
-                names = sorted({str(dealer) for dealer, *_rest in overlaps})
-                violations.append(
-                    RuleViolation(
-                        5,
-                        _(
-                            "Territory and channel overlap with active dealer(s) %(names)s: "
-                            "a manager must confirm (rule 5)."
-                        )
-                        % {"names": ", ".join(names)},
-                    )
-                )
-    return violations
+    return rules.move_violations(selectors.move_facts(candidate, to_stage), to_stage)
 
 
 @transaction.atomic
