@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core.models import ClaimedJob
+
 from .choices import (
     DealerType,
     Decision,
@@ -407,7 +409,7 @@ class EvaluationScore(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
-class RecomputeJob(models.Model):
+class RecomputeJob(ClaimedJob):
     """A background recomputation of evaluations, with its progress for the UI."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=RecomputeKind.choices)
@@ -442,7 +444,7 @@ class RecomputeJob(models.Model):
         return 100 if not self.total else min(100, round(100 * self.processed / self.total))
 
 
-class EvaluationSheet(models.Model):
+class EvaluationSheet(ClaimedJob):
     """The rendered A4 evaluation sheet (PDF) of a candidate in one language, versioned."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sheets")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core.models import ClaimedJob
+
 from . import scoring
 from .choices import (
     AccountFormat,
@@ -597,7 +599,7 @@ class SkuListing(Timestamped):
         return scoring.SkuFacts(**{name: getattr(self, name) for name in names})
 
 
-class RecomputeJob(Timestamped):
+class RecomputeJob(ClaimedJob, Timestamped):
     """A background recompute of assessments under the default template, with progress."""
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="jobs")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -13,7 +14,6 @@ from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dealerhub.core.jobs import enqueue_on_commit
 from dealerhub.core.scoping import path_visible
 
 from . import rules
@@ -727,13 +727,20 @@ def _clean_channel_plan(value) -> dict:
     return cleaned
 
 
-def queue_dealer_recompute(market_id: int) -> None:
-    """After commit, ask the dealers app to re-score candidates against the new capacity."""
-    try:
-        from dealers.tasks import recompute_market_evaluations
-    except ImportError:  # the dealers app ships this task; until then nothing to recompute
-        return
-    enqueue_on_commit(recompute_market_evaluations, market_id)
+# Apps that score against a market's required capacity react to its changes. They
+# register here (dealers does, in its AppConfig.ready), so markets imports none of them.
+_capacity_hooks: dict[str, Callable[..., object]] = {}
+
+
+def on_capacity_changed(name: str, hook: Callable[..., object]) -> None:
+    """Register ``hook(*, market_id)``; it runs inside the transaction that changed it."""
+    _capacity_hooks[name] = hook
+
+
+def announce_capacity_change(market_id: int) -> None:
+    """Let the registered apps queue their work (e.g. the dealers' re-scoring job)."""
+    for hook in _capacity_hooks.values():
+        hook(market_id=market_id)
 
 
 @transaction.atomic
@@ -763,7 +770,7 @@ def market_plan_save(*, market_id: int, expected_updated_at=None, **values):
     plan.save()
     after = {name: getattr(plan, name) for name in CAPACITY_FIELDS}
     if before != after:
-        queue_dealer_recompute(market.pk)
+        announce_capacity_change(market.pk)
     return plan
 
 
