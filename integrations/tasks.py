@@ -9,10 +9,6 @@ from dealerhub.core.jobs import RETRY_OPTIONS
 from . import services
 from .choices import DeliveryStatus
 from .models import WebhookDelivery
-from .services import WEBHOOK_MAX_ATTEMPTS as MAX_ATTEMPTS
-from .services import backoff_seconds
-
-__all__ = ["MAX_ATTEMPTS", "backoff_seconds", "deliver_webhook", "purge_idempotency_keys"]
 
 
 @shared_task(**RETRY_OPTIONS)

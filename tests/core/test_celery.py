@@ -46,3 +46,25 @@ def test_visibility_timeout_outlasts_every_task_that_may_be_redelivered():
     assert 300 <= visibility <= 900  # minutes, not the hour a killed worker used to cost
     assert app.conf.task_time_limit + longest_retry_wait <= visibility
     assert render_sheets.time_limit + longest_retry_wait <= visibility
+
+
+def test_every_job_retries_transient_errors_only_with_bounded_backoff():
+    from dealerhub.celery import app
+
+    app.loader.import_default_modules()
+    ours = ("dealers.", "keyaccounts.", "markets.", "integrations.", "dealerhub.")
+    retrying = {
+        name: (task.autoretry_for, task.retry_backoff_max, task.max_retries)
+        for name, task in app.tasks.items()
+        if name.startswith(ours) and getattr(task, "autoretry_for", ())
+    }
+
+    assert set(retrying) >= {
+        "dealers.tasks.render_sheets",
+        "dealers.tasks.run_recompute_job",
+        "keyaccounts.tasks.recompute_assessments",
+        "integrations.tasks.deliver_webhook",
+        "markets.tasks.refresh_territory_counts",
+        "dealerhub.core.tasks.sweep_jobs",
+    }
+    assert set(retrying.values()) == {(jobs.TRANSIENT_ERRORS, 60, 5)}

@@ -9,11 +9,13 @@ from django.utils import timezone
 from integrations.models import AdminNotice, WebhookDelivery, WebhookSubscription
 from integrations.services import (
     WEBHOOK_LEASE,
+    backoff_seconds,
     webhook_claim,
     webhook_publish,
     webhooks_sweep,
 )
-from integrations.tasks import MAX_ATTEMPTS, backoff_seconds, deliver_webhook
+from integrations.services import WEBHOOK_MAX_ATTEMPTS as MAX_ATTEMPTS
+from integrations.tasks import deliver_webhook
 
 
 @pytest.fixture
