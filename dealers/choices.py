@@ -121,6 +121,7 @@ class RecomputeKind(models.TextChoices):
 
 class SheetStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to render")
+    RENDERING = "rendering", _("Rendering")
     READY = "ready", _("Ready")
     STALE = "stale", _("Out of date, re-rendering")
     FAILED = "failed", _("Failed")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.audit import tracked
-from dealerhub.core.models import TimeStampedModel
+from dealerhub.core.models import ClaimedJob, TimeStampedModel
 
 from .choices import (
     DealerType,
@@ -397,7 +397,7 @@ class EvaluationScore(models.Model):
 
 
 @tracked(deletes=False)
-class RecomputeJob(TimeStampedModel):
+class RecomputeJob(ClaimedJob, TimeStampedModel):
     """A background recomputation of evaluations, with its progress for the UI."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=RecomputeKind.choices)
@@ -430,7 +430,7 @@ class RecomputeJob(TimeStampedModel):
         return 100 if not self.total else min(100, round(100 * self.processed / self.total))
 
 
-class EvaluationSheet(TimeStampedModel):
+class EvaluationSheet(ClaimedJob, TimeStampedModel):
     """The rendered A4 evaluation sheet (PDF) of a candidate in one language, versioned."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sheets")

@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dealerhub.core import events
+from dealerhub.core import events, jobs
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets import selectors as market_selectors
@@ -465,9 +466,28 @@ def template_new_draft(*, template_id: int) -> ScorecardTemplate:
     return draft
 
 
+@transaction.atomic
 def recompute_market(*, market_id: int) -> RecomputeJob:
-    """Queue re-scoring of a market's evaluations (its required capacity changed)."""
-    return RecomputeJob.objects.create(kind=RecomputeKind.MARKET, market_id=market_id)
+    """Queue re-scoring of a market's evaluations (its required capacity changed).
+
+    The job row is written in the caller's transaction, so the request leaves a trace
+    the sweep can re-send even if the broker never gets the message. A job of the same
+    market still waiting in the queue is reused; it is locked, so a worker cannot claim
+    it until this transaction commits, and then it reads the newest capacity.
+    """
+    from .tasks import run_recompute_job
+
+    waiting = (
+        RecomputeJob.objects.select_for_update()
+        .filter(kind=RecomputeKind.MARKET, market_id=market_id, status=JobStatus.QUEUED)
+        .order_by("-id")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    job = RecomputeJob.objects.create(kind=RecomputeKind.MARKET, market_id=market_id)
+    enqueue_on_commit(run_recompute_job, job.pk)
+    return job
 
 
 def recompute_candidate(*, candidate_id: int) -> int:
@@ -492,22 +512,34 @@ def recompute_candidate(*, candidate_id: int) -> int:
 
 
 def recompute_job_run(
-    *, job_id: int, batch_size: int = 50_000, parallel: int | None = None
-) -> RecomputeJob:
-    """Run a recompute job: set-based, idempotent, progress written after each batch.
+    *,
+    job_id: int,
+    token: str | None = None,
+    batch_size: int = 50_000,
+    parallel: int | None = None,
+) -> RecomputeJob | None:
+    """Run a queued recompute job: set-based, progress written after each batch.
 
-    Re-running a finished job recomputes again and changes nothing.
+    The job is claimed first; a job that is done, failed or running elsewhere is left
+    alone (None), so a duplicate or redelivered message runs nothing. Unchanged rows are
+    never written, so even a job re-sent after its worker died writes each change once.
+    Progress doubles as the heartbeat the sweep watches.
     """
     from . import recompute
 
+    token = token or jobs.new_token()
+    if not jobs.claim(
+        RecomputeJob.objects,
+        pk=job_id,
+        ready=[JobStatus.QUEUED],
+        running=JobStatus.RUNNING,
+        token=token,
+    ):
+        return None
+    mine = RecomputeJob.objects.filter(pk=job_id, claimed_by=token)
     job = RecomputeJob.objects.select_related("template", "market__territory").get(pk=job_id)
-    RecomputeJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING,
-        started_at=timezone.now(),
-        processed=0,
-        changed=0,
-        error="",
-        updated_at=timezone.now(),
+    mine.update(
+        started_at=timezone.now(), processed=0, changed=0, error="", updated_at=timezone.now()
     )
     if job.kind == RecomputeKind.TEMPLATE:
         template = job.template
@@ -535,7 +567,7 @@ def recompute_job_run(
         if job.kind == RecomputeKind.TEMPLATE
         else Evaluation.objects.filter(candidate__market_id=job.market_id).count()
     )
-    RecomputeJob.objects.filter(pk=job.pk).update(total=total, updated_at=timezone.now())
+    mine.update(total=total, updated_at=timezone.now())
     changed = 0
     stale: list[int] = []
     for number, template_id in enumerate(jobs_templates):
@@ -544,7 +576,7 @@ def recompute_job_run(
 
         def progress(fraction: float, diff: int, n=number, bc=base_changed) -> None:
             share = (n + fraction) / len(jobs_templates)
-            RecomputeJob.objects.filter(pk=job.pk).update(
+            mine.update(
                 processed=round(total * share), changed=bc + diff, updated_at=timezone.now()
             )
 
@@ -566,7 +598,7 @@ def recompute_job_run(
         changed += outcome.changed
         stale.extend(outcome.stale_sheet_ids)
     processed = total  # every evaluation in scope was examined (unchanged inputs skipped)
-    RecomputeJob.objects.filter(pk=job.pk).update(
+    mine.update(
         status=JobStatus.DONE,
         processed=processed,
         changed=changed,
@@ -579,13 +611,57 @@ def recompute_job_run(
     return job
 
 
-def recompute_job_failed(*, job_id: int, error: str) -> None:
-    RecomputeJob.objects.filter(pk=job_id).update(
+def recompute_job_failed(*, job_id: int, token: str, error: str) -> None:
+    RecomputeJob.objects.filter(pk=job_id, claimed_by=token).update(
         status=JobStatus.FAILED,
         error=error[:2000],
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+def recompute_job_release(*, job_id: int, token: str) -> None:
+    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
+    RecomputeJob.objects.filter(pk=job_id, claimed_by=token, status=JobStatus.RUNNING).update(
+        status=JobStatus.QUEUED, claimed_by="", updated_at=timezone.now()
+    )
+
+
+# A queued job whose message may have been lost is re-sent after this long; a running
+# job that has written no progress (its heartbeat) for RECOMPUTE_LEASE is presumed dead
+# (a batch takes seconds) and queued again, at most RECOMPUTE_MAX_CLAIMS times.
+RECOMPUTE_REQUEUE_AFTER = 300
+RECOMPUTE_LEASE = 300
+RECOMPUTE_MAX_CLAIMS = 3
+
+
+def recompute_jobs_sweep(*, now) -> int:
+    """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
+    from .tasks import run_recompute_job
+
+    dead = Q(status=JobStatus.RUNNING, updated_at__lt=jobs.older_than(now, RECOMPUTE_LEASE))
+    with transaction.atomic():
+        RecomputeJob.objects.filter(dead, attempts__gte=RECOMPUTE_MAX_CLAIMS).update(
+            status=JobStatus.FAILED,
+            error=f"Gave up: the job did not finish in {RECOMPUTE_MAX_CLAIMS} attempts.",
+            finished_at=now,
+            updated_at=now,
+        )
+        ids = jobs.take(
+            RecomputeJob.objects.filter(
+                dead
+                | Q(
+                    status=JobStatus.QUEUED,
+                    updated_at__lt=jobs.older_than(now, RECOMPUTE_REQUEUE_AFTER),
+                )
+            ),
+            status=JobStatus.QUEUED,
+            claimed_by="",
+            updated_at=now,
+        )
+        for job_id in ids:
+            enqueue_on_commit(run_recompute_job, job_id)
+    return len(ids)
 
 
 # --- Playbook -------------------------------------------------------------------------------
@@ -651,8 +727,6 @@ def candidates_bulk_upsert(
     """
     from dealerhub.core.bulk import CREATED, UPDATED, Batch
 
-    from .tasks import recompute_market_evaluations
-
     batch = Batch(records, allowed_paths=allowed_paths)
     stored = batch.check_stored(
         Candidate.objects,
@@ -695,5 +769,5 @@ def candidates_bulk_upsert(
             for candidate in new
         )
     for market_id in sorted(rescore):
-        enqueue_on_commit(recompute_market_evaluations, market_id)
+        recompute_market(market_id=market_id)
     return results

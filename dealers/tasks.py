@@ -1,74 +1,56 @@
-"""Background work for dealer selection: recomputation and PDF sheets (ids in, services do it)."""
+"""Background work for dealer selection: recomputation and PDF sheets (ids in, services do it).
+
+Each task claims its row before working (see ``dealerhub.core.jobs``), so a duplicate
+or redelivered message does nothing; they are queued only through ``enqueue_on_commit``.
+"""
+
+import contextlib
 
 from celery import shared_task
-from django.db import OperationalError
+
+from dealerhub.core.jobs import RETRY_OPTIONS, TRANSIENT_ERRORS, new_token
 
 from . import services
+from .sheets import RENDER_TIME_LIMIT
 
-TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+RECOMPUTE_LIMITS = {"soft_time_limit": 1800, "time_limit": 1900}
 
 
-@shared_task(
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    max_retries=5,
-    soft_time_limit=1800,
-    time_limit=1900,
-)
-def run_recompute_job(job_id: int) -> dict:
-    """Run one RecomputeJob (set-based; safe to re-run: unchanged rows are not written)."""
+@shared_task(bind=True, **RETRY_OPTIONS, **RECOMPUTE_LIMITS)
+def run_recompute_job(self, job_id: int) -> dict:
+    """Run one queued RecomputeJob (set-based; a job already taken is left alone)."""
+    token = self.request.id or new_token()
     try:
-        job = services.recompute_job_run(job_id=job_id)
-    except TRANSIENT:
+        job = services.recompute_job_run(job_id=job_id, token=token)
+    except TRANSIENT_ERRORS:
+        with contextlib.suppress(*TRANSIENT_ERRORS):  # the database may be what failed
+            services.recompute_job_release(job_id=job_id, token=token)
         raise
     except Exception as exc:  # record why the job failed for the UI, then re-raise
-        services.recompute_job_failed(job_id=job_id, error=repr(exc))
+        services.recompute_job_failed(job_id=job_id, token=token, error=repr(exc))
         raise
-    return {"processed": job.processed, "changed": job.changed}
+    if job is None:
+        return {"job": job_id, "skipped": True}
+    return {"job": job_id, "processed": job.processed, "changed": job.changed}
+
+
+@shared_task(**RETRY_OPTIONS)
+def recompute_market_evaluations(market_id: int) -> int:
+    """Queue the re-scoring of a market (kept for messages queued by earlier releases)."""
+    return services.recompute_market(market_id=market_id).pk
 
 
 @shared_task(
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    max_retries=5,
-    soft_time_limit=1800,
-    time_limit=1900,
+    bind=True,
+    **RETRY_OPTIONS,
+    soft_time_limit=RENDER_TIME_LIMIT - 30,
+    time_limit=RENDER_TIME_LIMIT,
 )
-def recompute_market_evaluations(market_id: int) -> dict:
-    """Interface for the markets app: a market's required capacity changed, re-score it."""
-    job = services.recompute_market(market_id=market_id)
-    return run_recompute_job.run(job.pk)
-
-
-@shared_task(
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=120,
-    max_retries=5,
-    soft_time_limit=1800,
-    time_limit=1900,
-)
-def recompute_template_evaluations(template_id: int) -> dict:
-    """Re-score every evaluation of a template's versions with this (published) version."""
-    from .choices import RecomputeKind
-    from .models import RecomputeJob
-
-    job = RecomputeJob.objects.create(kind=RecomputeKind.TEMPLATE, template_id=template_id)
-    return run_recompute_job.run(job.pk)
-
-
-@shared_task(
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=3,
-    soft_time_limit=120,
-    time_limit=150,
-)
-def render_sheets(sheet_ids: list[int]) -> list[int]:
-    """Render a chunk of evaluation sheets; a sheet already current is skipped (idempotent)."""
+def render_sheets(self, sheet_ids: list[int]) -> list[int]:
+    """Render a chunk of evaluation sheets; a sheet not waiting for a render is skipped."""
     from . import sheets
 
-    return [sheet_id for sheet_id in sheet_ids if sheets.render_sheet(sheet_id=sheet_id)]
+    token = self.request.id or new_token()
+    return [
+        sheet_id for sheet_id in sheet_ids if sheets.render_sheet(sheet_id=sheet_id, token=token)
+    ]

@@ -7,9 +7,10 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("ERP integration")
 
     def ready(self) -> None:
-        from dealerhub.core import events
+        from dealerhub.core import events, jobs
 
         from . import services
 
         events.event_published.connect(services.webhook_publish)
         events.deleted.connect(services.tombstone_record)
+        jobs.register_sweeper("webhook_deliveries", services.webhooks_sweep)

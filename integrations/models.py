@@ -3,6 +3,7 @@ import secrets
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.scoping import ScopedQuerySet
@@ -138,6 +139,11 @@ class WebhookDelivery(models.Model):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next attempt is due. A worker pushes it ahead while it sends (its lease),
+    # so a delivery whose worker died becomes due again and the sweep re-sends it.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When a message for it was last handed to the broker.
+    queued_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -146,6 +152,14 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subscription", "event_id"], name="webhook_delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            # The sweep's look-up of due deliveries; finished ones are most rows.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "failed"]),
+                name="webhook_delivery_due",
             )
         ]
 

@@ -11,11 +11,14 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Role
+from dealerhub.core import jobs
+from dealerhub.core.jobs import enqueue_on_commit
 
 from .choices import Access, DeliveryStatus
 from .models import (
@@ -29,6 +32,12 @@ from .models import (
 )
 
 PAUSE_AFTER_FAILING_FOR = timedelta(days=3)
+WEBHOOK_MAX_ATTEMPTS = 12  # 1 min doubling to ~34 h: the pause rule (3 failing days) ends the rest
+# An attempt takes at most the HTTP timeout (WEBHOOK_TIMEOUT_SECONDS, 10 s); one claimed
+# longer ago than the lease lost its worker. A pending delivery whose message is older
+# than WEBHOOK_REQUEUE_AFTER is re-sent by the sweep.
+WEBHOOK_LEASE = timedelta(seconds=60)
+WEBHOOK_REQUEUE_AFTER = timedelta(seconds=120)
 
 
 # --- Clients and tokens ------------------------------------------------------------------
@@ -140,14 +149,58 @@ def webhook_publish(*, event: str, data: dict, territory_path: str) -> list[int]
         )
         ids.append(delivery.pk)
     for delivery_id in ids:
-        transaction.on_commit(lambda pk=delivery_id: deliver_webhook.delay(pk))
+        enqueue_on_commit(deliver_webhook, delivery_id)
     return ids
 
 
+def backoff_seconds(attempts: int) -> int:
+    """Wait after the n-th failed attempt (0-based): 1, 2, 4 … minutes, capped at 6 hours."""
+    return min(60 * 2**attempts, 6 * 3600)
+
+
+def webhook_claim(*, delivery_id: int) -> bool:
+    """Take a due delivery for one attempt (conditional UPDATE); True if this call won.
+
+    The due time moves WEBHOOK_LEASE ahead, so a second message for the same delivery
+    finds nothing to do, and a delivery whose worker died is due again after the lease.
+    """
+    now = timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + WEBHOOK_LEASE)
+    return claimed == 1
+
+
+def webhooks_sweep(*, now) -> int:
+    """Send the deliveries that are due: failed ones whose backoff is over, and pending
+    ones whose message is older than WEBHOOK_REQUEUE_AFTER (lost, or its worker died).
+
+    Retries are scheduled here rather than with Celery countdowns: Redis holds a
+    countdown message unacknowledged, and one longer than the visibility timeout would
+    be delivered twice.
+    """
+    from .tasks import deliver_webhook
+
+    due = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], next_attempt_at__lte=now
+    ).filter(
+        Q(status=DeliveryStatus.FAILED)
+        | Q(queued_at__lt=jobs.older_than(now, WEBHOOK_REQUEUE_AFTER.total_seconds()))
+    )
+    with transaction.atomic():
+        ids = jobs.take(due, status=DeliveryStatus.PENDING, queued_at=now)
+        for delivery_id in ids:
+            enqueue_on_commit(deliver_webhook, delivery_id)
+    return len(ids)
+
+
 def webhook_record_outcome(
-    *, delivery_id: int, status_code: int | None, error: str, duration_ms: int, final: bool
+    *, delivery_id: int, status_code: int | None, error: str, duration_ms: int
 ) -> str:
-    """Log one attempt; mark the delivery and keep the subscription's failure streak."""
+    """Log one attempt; mark the delivery (and when to try again) and keep the
+    subscription's failure streak. The last allowed attempt that fails gives up."""
     from .models import WebhookAttempt
 
     now = timezone.now()
@@ -166,8 +219,14 @@ def webhook_record_outcome(
         if ok:
             delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, now
             WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=None)
+        elif delivery.attempts >= WEBHOOK_MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.GAVE_UP
         else:
-            delivery.status = DeliveryStatus.GAVE_UP if final else DeliveryStatus.FAILED
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = now + timedelta(
+                seconds=backoff_seconds(delivery.attempts - 1)
+            )
+        if not ok:
             failing_since = subscription.failing_since or now
             if subscription.failing_since is None:
                 WebhookSubscription.objects.filter(
@@ -175,7 +234,7 @@ def webhook_record_outcome(
                 ).update(failing_since=now)
             if now - failing_since >= PAUSE_AFTER_FAILING_FOR and subscription.paused_at is None:
                 webhook_pause(subscription=subscription, now=now)
-        delivery.save(update_fields=["attempts", "status", "delivered_at"])
+        delivery.save(update_fields=["attempts", "status", "delivered_at", "next_attempt_at"])
     return delivery.status
 
 

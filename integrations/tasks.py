@@ -5,30 +5,24 @@ from celery import shared_task
 from django.conf import settings
 
 from dealerhub.core import idempotency
+from dealerhub.core.jobs import RETRY_OPTIONS
 
 from . import services
 from .choices import DeliveryStatus
 from .models import WebhookDelivery
 
-MAX_ATTEMPTS = 12  # 1 min doubling to ~34 h: the pause rule (3 failing days) ends the rest
 
+@shared_task(**RETRY_OPTIONS)
+def deliver_webhook(delivery_id: int) -> str:
+    """POST one signed delivery once; a failure is retried later by the sweep.
 
-def backoff_seconds(retries: int) -> int:
-    """Exponential backoff: 1, 2, 4 … minutes, capped at 6 hours."""
-    return min(60 * 2**retries, 6 * 3600)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS - 1)
-def deliver_webhook(self, delivery_id: int) -> str:
-    """POST one signed delivery; retry with exponential backoff until it succeeds."""
-    delivery = (
-        WebhookDelivery.objects.select_related("subscription")
-        .filter(pk=delivery_id)
-        .exclude(status__in=[DeliveryStatus.SUCCEEDED, DeliveryStatus.GAVE_UP])
-        .first()
-    )
-    if delivery is None:
-        return "nothing to do"  # idempotent: already delivered or given up
+    The delivery is claimed first, so a duplicate message sends nothing. A worker that
+    dies after the POST but before recording it makes the sweep send it again: receivers
+    see each event at least once and drop repeats by X-DealerHub-Delivery.
+    """
+    if not services.webhook_claim(delivery_id=delivery_id):
+        return "nothing to do"  # delivered, given up, not due, or taken by another run
+    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     subscription = delivery.subscription
     if subscription.paused_at is not None or not subscription.is_active:
         WebhookDelivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SKIPPED)
@@ -55,17 +49,9 @@ def deliver_webhook(self, delivery_id: int) -> str:
     except requests.RequestException as exc:
         error = exc.__class__.__name__
     duration_ms = int((time.monotonic() - started) * 1000)
-    final = self.request.retries >= self.max_retries
-    outcome = services.webhook_record_outcome(
-        delivery_id=delivery_id,
-        status_code=status_code,
-        error=error,
-        duration_ms=duration_ms,
-        final=final,
+    return services.webhook_record_outcome(
+        delivery_id=delivery_id, status_code=status_code, error=error, duration_ms=duration_ms
     )
-    if outcome == DeliveryStatus.FAILED:
-        raise self.retry(countdown=backoff_seconds(self.request.retries))
-    return outcome
 
 
 @shared_task

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.audit import tracked
-from dealerhub.core.models import TimeStampedModel
+from dealerhub.core.models import ClaimedJob, TimeStampedModel
 
 from . import scoring
 from .choices import (
@@ -603,7 +603,7 @@ class SkuListing(TimeStampedModel):
         return scoring.SkuFacts(**{name: getattr(self, name) for name in names})
 
 
-class RecomputeJob(TimeStampedModel):
+class RecomputeJob(ClaimedJob, TimeStampedModel):
     """A background recompute of assessments under the default template, with progress."""
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="jobs")

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dealerhub.core import events
+from dealerhub.core import events, jobs
 from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets import selectors as market_selectors
@@ -291,23 +291,32 @@ def recompute_request(*, template_id: int, user=None) -> RecomputeJob:
     return job
 
 
-def assessments_recompute(*, job_id: int) -> RecomputeJob | None:
+def assessments_recompute(*, job_id: int, token: str | None = None) -> RecomputeJob | None:
     """Rescore every assessment under the job's template, in batches, set-based.
 
-    Idempotent: rows whose scores and template already match are not written
-    (IS DISTINCT FROM), so a redelivered or repeated job changes nothing.
+    The job is claimed first (queued → running); one that is done, failed or running
+    elsewhere is left alone (None), so a duplicate or redelivered message runs nothing.
+    Rows whose scores and template already match are not written (IS DISTINCT FROM),
+    so a job re-sent after its worker died writes each change once. Progress after each
+    batch is the heartbeat the sweep watches.
     """
-    claimed = RecomputeJob.objects.filter(
-        pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-    ).update(status=JobStatus.RUNNING, processed=0, changed=0, updated_at=timezone.now())
-    if not claimed:
-        return None  # done or failed already
+    token = token or jobs.new_token()
+    if not jobs.claim(
+        RecomputeJob.objects,
+        pk=job_id,
+        ready=[JobStatus.QUEUED],
+        running=JobStatus.RUNNING,
+        token=token,
+    ):
+        return None
+    mine = RecomputeJob.objects.filter(pk=job_id, claimed_by=token)
+    mine.update(processed=0, changed=0, updated_at=timezone.now())
     job = RecomputeJob.objects.select_related("template").get(pk=job_id)
     template = job.template
     criteria = template.as_criteria()
     measure_names = sorted({c.measure for c in criteria})
     total = Assessment.objects.count()
-    RecomputeJob.objects.filter(pk=job_id).update(total=total)
+    mine.update(total=total, updated_at=timezone.now())
     last_id = 0
     processed = changed = 0
     table = Assessment._meta.db_table
@@ -352,18 +361,70 @@ def assessments_recompute(*, job_id: int) -> RecomputeJob | None:
             changed += len(returned)
             _publish_quadrant_changes([row for row in returned if row[1] != row[2]])
         processed += len(rows)
-        RecomputeJob.objects.filter(pk=job_id).update(
-            processed=processed, changed=changed, updated_at=timezone.now()
-        )
-    RecomputeJob.objects.filter(pk=job_id).update(
+        mine.update(processed=processed, changed=changed, updated_at=timezone.now())
+    mine.update(
         status=JobStatus.DONE,
         processed=processed,
         changed=changed,
         total=max(total, processed),
         finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
     job.refresh_from_db()
     return job
+
+
+def recompute_release(*, job_id: int, token: str) -> None:
+    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
+    RecomputeJob.objects.filter(pk=job_id, claimed_by=token, status=JobStatus.RUNNING).update(
+        status=JobStatus.QUEUED, claimed_by="", updated_at=timezone.now()
+    )
+
+
+def recompute_failed(*, job_id: int, token: str, error: str) -> None:
+    RecomputeJob.objects.filter(pk=job_id, claimed_by=token).update(
+        status=JobStatus.FAILED,
+        error=error[:2000],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+# Re-send a queued job after this long (its message may be lost); a running job with no
+# progress for RECOMPUTE_LEASE (a batch takes well under a second) lost its worker and is
+# queued again, at most RECOMPUTE_MAX_CLAIMS times.
+RECOMPUTE_REQUEUE_AFTER = 300
+RECOMPUTE_LEASE = 300
+RECOMPUTE_MAX_CLAIMS = 3
+
+
+def recompute_jobs_sweep(*, now) -> int:
+    """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
+    from .tasks import recompute_assessments
+
+    dead = Q(status=JobStatus.RUNNING, updated_at__lt=jobs.older_than(now, RECOMPUTE_LEASE))
+    with transaction.atomic():
+        RecomputeJob.objects.filter(dead, attempts__gte=RECOMPUTE_MAX_CLAIMS).update(
+            status=JobStatus.FAILED,
+            error=f"Gave up: the job did not finish in {RECOMPUTE_MAX_CLAIMS} attempts.",
+            finished_at=now,
+            updated_at=now,
+        )
+        ids = jobs.take(
+            RecomputeJob.objects.filter(
+                dead
+                | Q(
+                    status=JobStatus.QUEUED,
+                    updated_at__lt=jobs.older_than(now, RECOMPUTE_REQUEUE_AFTER),
+                )
+            ),
+            status=JobStatus.QUEUED,
+            claimed_by="",
+            updated_at=now,
+        )
+        for job_id in ids:
+            enqueue_on_commit(recompute_assessments, job_id)
+    return len(ids)
 
 
 # --- Records on the account page --------------------------------------------------------

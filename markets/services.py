@@ -671,7 +671,8 @@ def _clean_channel_plan(value) -> dict:
 
 
 def queue_dealer_recompute(market_id: int) -> None:
-    """Tell the apps above (dealers re-scores its candidates) that capacity changed."""
+    """Tell the apps above that capacity changed (dealers writes its re-scoring job row in
+    this transaction and queues it on commit)."""
     hooks.market_capacity_changed.send(market_id=market_id)
 
 

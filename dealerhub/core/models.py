@@ -31,6 +31,20 @@ class OutboxEntry(models.Model):
         return f"{self.task_name}{tuple(self.args)}"
 
 
+class ClaimedJob(models.Model):
+    """Claim fields of a job row (see ``dealerhub.core.jobs.claim``)."""
+
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The Celery task id of the run holding the job; later writes are fenced on it.
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+    # Claims taken (for a sheet: since it was last asked for or rendered); the sweep gives
+    # up on a job whose claims keep dying after a few.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class IdempotencyRecord(models.Model):
     """The stored outcome of an API write sent with an Idempotency-Key (kept 48 h; the
     contract promises at least 24 h). Part of the sync contract (``core.api.sync``)."""

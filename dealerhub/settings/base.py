@@ -171,7 +171,10 @@ SECURE_CSP = {
 # --- Redis and Celery -------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
-CELERY_RESULT_BACKEND = REDIS_URL
+# No result backend: no job's return value is read (jobs record their outcome on their
+# own rows), so neither a request nor a worker ever waits on a result store.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -182,10 +185,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
-CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers unacknowledged messages after this many seconds; longer than the hard limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Workers outlive a Redis outage of any length instead of exiting after 100 retries.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Redis hands an unacknowledged message to another worker after the visibility timeout:
+# that is how the reserved tasks of a worker killed with SIGKILL come back. It must be
+# longer than a task's hard time limit plus its longest retry wait (60 s), or a task
+# still running would be delivered twice; longer jobs (recomputes) are protected by
+# their claim and re-sent by the sweep. Checked every few seconds, not every 100.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+    # A publish to an unreachable Redis fails in about a second instead of hanging.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 CELERY_TASK_DEFAULT_QUEUE = "dealerhub"
 # Fail fast when the broker is down: the job goes to the outbox (dealerhub.core.jobs)
 # instead of holding the user's request.
@@ -201,8 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "markets.tasks.refresh_territory_counts",
         "schedule": crontab(hour=3, minute=0),
     },
-    "flush-outbox": {
-        "task": "dealerhub.core.tasks.flush_outbox",
+    # Re-sends the outbox and stuck job rows (dealerhub.core.jobs.sweep); also run at
+    # every worker start.
+    "sweep-jobs": {
+        "task": "dealerhub.core.tasks.sweep_jobs",
         "schedule": 60.0,
     },
     "purge-idempotency-keys": {

@@ -115,3 +115,19 @@ def test_production_settings_pass_check_deploy():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_dev_server_keeps_database_connections_bounded_and_checked():
+    """runserver opens a thread per request: persistent connections would pile up."""
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    local = run_settings(
+        {"DJANGO_SETTINGS_MODULE": "dealerhub.settings.local", "DATABASE_URL": "postgres://u@h/db"},
+        code,
+    )
+    production = run_settings(PRODUCTION_ENV, code)
+
+    assert local.stdout.split() == ["0", "True"]
+    assert production.stdout.split() == ["60", "True"]

@@ -3,7 +3,7 @@
 import pytest
 
 from dealerhub.core import jobs
-from dealers.models import Candidate, StageChange
+from dealers.models import Candidate, RecomputeJob, StageChange
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def queued(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        jobs.current_app, "send_task", lambda name, args=(), kwargs=None: calls.append((name, args))
+        jobs.current_app,
+        "send_task",
+        lambda name, args=(), kwargs=None, **options: calls.append((name, args)),
     )
     return calls
 
@@ -67,7 +69,8 @@ def test_capacity_change_queues_a_rescore_of_the_market(
         )
 
     assert response.json()["results"][0]["status"] == "updated"
-    assert queued == [("dealers.tasks.recompute_market_evaluations", [sz_candidate.market_id])]
+    job = RecomputeJob.objects.get(kind="market", market_id=sz_candidate.market_id)
+    assert queued == [("dealers.tasks.run_recompute_job", [job.pk])]
 
 
 def test_unchanged_records_queue_nothing(

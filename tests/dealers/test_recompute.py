@@ -2,6 +2,7 @@
 the template version, keeps history, and runs through a real Celery worker."""
 
 import random
+import time
 from decimal import Decimal
 
 import pytest
@@ -89,8 +90,12 @@ def test_rerun_is_idempotent(manager, world, default_template, plan):
     first = services.recompute_job_run(
         job_id=RecomputeJob.objects.create(kind="market", market=world.shenzhen_market).pk
     )
-    second = services.recompute_job_run(job_id=first.pk)
+    again = services.recompute_job_run(job_id=first.pk)
+    second = services.recompute_job_run(
+        job_id=RecomputeJob.objects.create(kind="market", market=world.shenzhen_market).pk
+    )
     assert first.changed > 0
+    assert again is None  # a finished job is not claimed again
     assert (second.status, second.processed, second.changed) == ("done", 5, 0)
 
 
@@ -146,15 +151,24 @@ def test_publish_recomputes_with_new_version_and_keeps_history(manager, world, d
 def test_recompute_through_real_worker(
     celery_worker_thread, manager, world, default_template, plan
 ):
-    from dealers.tasks import recompute_market_evaluations
-
     plan(warehouse_m2=Decimal(100))
     seed(world.shenzhen_market, manager, count=6)
     before = snapshot()
     plan(warehouse_m2=Decimal(5))
-    first = recompute_market_evaluations.delay(world.shenzhen_market.pk).get(timeout=30)
+    first = finished(services.recompute_market(market_id=world.shenzhen_market.pk))
     after = snapshot()
-    assert first["changed"] == sum(1 for pk in after if after[pk] != before[pk]) > 0
-    second = recompute_market_evaluations.delay(world.shenzhen_market.pk).get(timeout=30)
-    assert second == {"processed": 6, "changed": 0}
+    assert first.changed == sum(1 for pk in after if after[pk] != before[pk]) > 0
+    second = finished(services.recompute_market(market_id=world.shenzhen_market.pk))
+    assert (second.processed, second.changed) == (6, 0)
     assert list(RecomputeJob.objects.values_list("status", flat=True)) == ["done", "done"]
+
+
+def finished(job: RecomputeJob, timeout: float = 30) -> RecomputeJob:
+    """Wait (polling) until the worker has finished the job."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job.pk} still {job.status} after {timeout} s")

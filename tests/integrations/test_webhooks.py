@@ -7,8 +7,15 @@ import pytest
 from django.utils import timezone
 
 from integrations.models import AdminNotice, WebhookDelivery, WebhookSubscription
-from integrations.services import webhook_publish
-from integrations.tasks import MAX_ATTEMPTS, backoff_seconds, deliver_webhook
+from integrations.services import (
+    WEBHOOK_LEASE,
+    backoff_seconds,
+    webhook_claim,
+    webhook_publish,
+    webhooks_sweep,
+)
+from integrations.services import WEBHOOK_MAX_ATTEMPTS as MAX_ATTEMPTS
+from integrations.tasks import deliver_webhook
 
 
 @pytest.fixture
@@ -56,7 +63,16 @@ def test_failing_receiver_is_retried_then_given_up_with_every_attempt_logged(
     receiver.status = 500
     (delivery_id,) = publish()
 
-    deliver_webhook.apply(args=[delivery_id])  # eager: retries run inline
+    for attempt in range(MAX_ATTEMPTS + 1):
+        deliver_webhook.apply(args=[delivery_id])
+        delivery = WebhookDelivery.objects.get(pk=delivery_id)
+        if attempt < MAX_ATTEMPTS - 1:
+            assert delivery.status == "failed"
+            assert delivery.next_attempt_at - timezone.now() > timedelta(
+                seconds=backoff_seconds(attempt) - 5
+            )
+        # the sweep's part: the backoff is over
+        WebhookDelivery.objects.filter(pk=delivery_id).update(next_attempt_at=timezone.now())
 
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     assert (delivery.status, delivery.attempts) == ("gave_up", MAX_ATTEMPTS)
@@ -108,3 +124,67 @@ def test_paused_subscription_gets_no_new_deliveries(subscription):
     WebhookSubscription.objects.filter(pk=subscription.pk).update(paused_at=timezone.now())
 
     assert publish() == []
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    from dealerhub.core import jobs
+
+    calls = []
+    monkeypatch.setattr(
+        jobs.current_app,
+        "send_task",
+        lambda name, args=(), kwargs=None, **options: calls.append((name, args)),
+    )
+    return calls
+
+
+def test_publish_queues_through_the_outbox_path_after_commit(
+    subscription, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery_id,) = publish()
+
+    assert sent == [("integrations.tasks.deliver_webhook", [delivery_id])]
+
+
+def test_a_second_message_for_a_delivery_being_sent_sends_nothing(subscription, receiver):
+    (delivery_id,) = publish()
+    assert webhook_claim(delivery_id=delivery_id) is True  # another worker is sending it
+
+    assert deliver_webhook.apply(args=[delivery_id]).get() == "nothing to do"
+    assert receiver.received == []
+
+
+def test_sweep_sends_due_retries_and_lost_first_attempts_only(
+    subscription, receiver, sent, django_capture_on_commit_callbacks
+):
+    receiver.status = 500
+    failed_id, retry_later_id, in_queue_id, lost_id, held_id = (publish()[0] for _n in range(5))
+    now = timezone.now()
+    deliver_webhook.apply(args=[failed_id])
+    deliver_webhook.apply(args=[retry_later_id])
+    WebhookDelivery.objects.filter(pk=failed_id).update(next_attempt_at=now)  # backoff over
+    assert WebhookDelivery.objects.get(pk=retry_later_id).next_attempt_at > now  # not yet
+    WebhookDelivery.objects.filter(pk=retry_later_id).update(
+        next_attempt_at=now + timedelta(hours=1)
+    )
+    WebhookDelivery.objects.filter(pk=lost_id).update(queued_at=now - timedelta(hours=1))
+    webhook_claim(delivery_id=held_id)  # a worker is sending it right now
+    WebhookDelivery.objects.filter(pk=held_id).update(queued_at=now - timedelta(hours=1))
+    sent.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhooks_sweep(now=now) == 2
+        assert webhooks_sweep(now=now) == 0
+
+    assert sorted(sent) == [
+        ("integrations.tasks.deliver_webhook", [failed_id]),
+        ("integrations.tasks.deliver_webhook", [lost_id]),
+    ]
+    # The worker holding a delivery died: after its lease the delivery is due again.
+    later = now + WEBHOOK_LEASE + timedelta(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhooks_sweep(now=later) == 1
+    assert sent[-1] == ("integrations.tasks.deliver_webhook", [held_id])
+    assert WebhookDelivery.objects.get(pk=in_queue_id).status == "pending"

@@ -1,8 +1,11 @@
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from dealerhub.core import jobs
 from keyaccounts import scoring, services
 from keyaccounts.models import Assessment, RecomputeJob
 
@@ -67,3 +70,46 @@ def test_recompute_runs_through_a_real_worker(world, celery_worker_thread):
         time.sleep(0.1)
     assert (job.status, job.processed, job.changed) == ("done", 3, 3)
     assert set(Assessment.objects.values_list("template__version", flat=True)) == {2}
+
+
+def test_a_job_running_elsewhere_is_not_run_again(world, template):
+    job = RecomputeJob.objects.create(template=template)
+    assert jobs.claim(
+        RecomputeJob.objects, pk=job.pk, ready=["queued"], running="running", token="other"
+    )
+
+    assert services.assessments_recompute(job_id=job.pk) is None
+    assert RecomputeJob.objects.values_list("claimed_by", "attempts").get() == ("other", 1)
+
+
+def test_sweep_requeues_jobs_stuck_queued_or_silent_and_gives_up_on_dying_ones(
+    world, template, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        jobs.current_app,
+        "send_task",
+        lambda name, args=(), kwargs=None, **options: sent.append((name, args)),
+    )
+    long_ago = timezone.now() - timedelta(hours=1)
+    lost = RecomputeJob.objects.create(template=template)
+    silent = RecomputeJob.objects.create(template=template, status="running", attempts=1)
+    dying = RecomputeJob.objects.create(
+        template=template, status="running", attempts=services.RECOMPUTE_MAX_CLAIMS
+    )
+    RecomputeJob.objects.update(updated_at=long_ago)
+    busy = RecomputeJob.objects.create(template=template, status="running", attempts=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.recompute_jobs_sweep(now=timezone.now()) == 2
+
+    assert sorted(sent) == [
+        ("keyaccounts.tasks.recompute_assessments", [lost.pk]),
+        ("keyaccounts.tasks.recompute_assessments", [silent.pk]),
+    ]
+    assert dict(RecomputeJob.objects.values_list("pk", "status")) == {
+        lost.pk: "queued",
+        silent.pk: "queued",
+        dying.pk: "failed",
+        busy.pk: "running",
+    }

@@ -1,5 +1,3 @@
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -13,22 +11,16 @@ from markets.models import Market, MarketPlan
 
 @pytest.fixture
 def recompute_calls(monkeypatch):
-    """Records the market ids queued for dealers.tasks.recompute_market_evaluations."""
-    calls: list[int] = []
-    name = "dealers.tasks.recompute_market_evaluations"
-    stand_in = types.SimpleNamespace(name=name)
+    """The market ids whose dealer re-scoring job reached the broker (after commit)."""
+    from dealers.models import RecomputeJob
 
-    def send_task(task_name, args=(), kwargs=None):
-        if task_name == name:
-            calls.append(args[0])
+    calls: list[int] = []
+
+    def send_task(task_name, args=(), kwargs=None, **options):
+        if task_name == "dealers.tasks.run_recompute_job":
+            calls.append(RecomputeJob.objects.get(pk=args[0]).market_id)
 
     monkeypatch.setattr(jobs.current_app, "send_task", send_task)
-    try:
-        import dealers.tasks as tasks_module
-    except ImportError:  # before the dealers app ships the task: provide the module
-        tasks_module = types.ModuleType("dealers.tasks")
-        monkeypatch.setitem(sys.modules, "dealers.tasks", tasks_module)
-    monkeypatch.setattr(tasks_module, "recompute_market_evaluations", stand_in, raising=False)
     return calls
 
 

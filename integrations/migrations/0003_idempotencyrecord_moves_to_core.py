@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0001_initial"),
+        ("integrations", "0002_job_claims"),
         ("core", "0002_idempotencyrecord"),
     ]
 
