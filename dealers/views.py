@@ -61,7 +61,7 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
         evaluation = selectors.latest_evaluation(candidate)
         context.update(
             evaluation=evaluation,
-            draft=selectors.draft_evaluation(candidate),
+            draft=selectors.draft_evaluation(candidate, evaluator=user),
             result=selectors.score_result(evaluation) if evaluation else None,
             guidance=DEALER_TYPE_GUIDANCE.get(evaluation.dealer_type, "") if evaluation else "",
             show_owner=policies.can_manage_candidates(user),
@@ -206,11 +206,15 @@ def _parse_evaluation_post(post, spec) -> tuple[dict, dict, list, dict]:
     return ratings, notes, flags, capacity
 
 
+def _posted_id(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
 @login_required
 def evaluation_form(request, pk: int):
     """The scorecard on a phone: one collapsible section per criterion, big 1–5 buttons."""
     candidate = _scoped_candidate(request, pk)
-    draft = selectors.draft_evaluation(candidate)
+    draft = selectors.draft_evaluation(candidate, evaluator=request.user)
     template = selectors.template_with_items(
         draft.template_id if draft else selectors.published_template().pk
     )
@@ -228,7 +232,9 @@ def evaluation_form(request, pk: int):
                 red_flags=flags,
                 capacity=capacity,
                 submit=submit,
-                evaluation_id=draft.pk if draft else None,
+                # The draft this page continues (set by the first autosave). Without one
+                # the service finds the user's draft itself, under the candidate's lock.
+                evaluation_id=_posted_id(request.POST.get("evaluation")),
             )
         except ValidationError as exc:
             errors = (
