@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
 from dealerhub.core.forms import apply_errors
+from dealerhub.core.policies import require
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 from markets.models import Territory
 
@@ -76,6 +77,7 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
             history=_history(candidate, show_owner=policies.can_manage_candidates(user)),
             sheets={sheet.language: sheet for sheet in candidate.sheets.all()},
             playbook=selectors.objection_playbook(),
+            can_edit_playbook=policies.can_edit_playbook(user),
             roi=_roi(self.request, candidate),
         )
         if context["contract"]:
@@ -418,21 +420,23 @@ def sheet_download(request, pk: int):
 
 @login_required
 def template_list(request):
-    if not policies.can_manage_candidates(request.user):
-        raise PermissionDenied
+    require(policies.can_manage_candidates(request.user))  # read-only for managers
     templates = ScorecardTemplate.objects.prefetch_related("criteria")
     return render(
         request,
         "dealers/template_list.html",
-        {"templates": templates, "jobs": selectors.recompute_jobs(user=request.user)},
+        {
+            "templates": templates,
+            "jobs": selectors.recompute_jobs(user=request.user),
+            "can_edit_templates": policies.can_edit_templates(request.user),
+        },
     )
 
 
 @login_required
 @require_POST
 def template_publish(request, pk: int):
-    if not request.user.is_hq:
-        raise PermissionDenied
+    require(policies.can_edit_templates(request.user))
     try:
         services.template_publish(template_id=pk)
     except ValidationError as exc:
@@ -446,8 +450,7 @@ def template_publish(request, pk: int):
 @login_required
 @require_POST
 def template_copy(request, pk: int):
-    if not request.user.is_hq:
-        raise PermissionDenied
+    require(policies.can_edit_templates(request.user))
     draft = services.template_new_draft(template_id=pk)
     messages.success(request, _("Draft created: edit it in the admin, then publish."))
     return redirect("admin:dealers_scorecardtemplate_change", draft.pk)
@@ -465,8 +468,7 @@ def recompute_jobs(request):
 
 @login_required
 def objection_edit(request, pk: int):
-    if not policies.can_manage_candidates(request.user):
-        raise PermissionDenied
+    require(policies.can_edit_playbook(request.user))
     item = get_object_or_404(ObjectionAnswer, pk=pk)
     form = ObjectionForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
