@@ -17,13 +17,11 @@ from .models import OutboxEntry
 from .policies import is_hq
 
 
-class ScopedAdminMixin:
-    """Staff outside HQ see, and can link to, only rows in their territory scope."""
+class ScopedChoicesMixin:
+    """Links to territory-bound records offer (and accept) only those in the editor's
+    scope: no record is pointed at, or lists the names of, records outside it."""
 
     territory_scoped = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _scoped_choices(
@@ -37,11 +35,21 @@ class ScopedAdminMixin:
 
 
 def _scoped_choices(field, request):
-    # A record must not be pointed at a market or territory outside the editor's scope.
     queryset = getattr(field, "queryset", None)
     if queryset is not None and hasattr(queryset, "for_user"):
         field.queryset = queryset.for_user(request.user)
     return field
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
+    """Staff outside HQ see, and can link to, only rows in their territory scope."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+
+class ScopedInline(ScopedChoicesMixin):
+    """An inline of a territory-scoped admin (its rows come with the scoped parent)."""
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):

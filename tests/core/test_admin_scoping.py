@@ -13,14 +13,17 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import ApiToken, Role
-from dealerhub.core.admin import is_hq_only
+from dealerhub.core.admin import ScopedInline, is_hq_only
 from dealerhub.core.models import IdempotencyRecord, OutboxEntry
 from dealers.models import Candidate, Contract
 from integrations.models import ApiClient, Tombstone, WebhookDelivery, WebhookSubscription
+from keyaccounts.admin import ContactInline
+from keyaccounts.models import Contact, KeyAccount
 from markets.models import Market, Territory
 
 from ..dealers.factories import CandidateFactory
 from ..factories import UserFactory
+from ..keyaccounts.factories import KeyAccountFactory
 
 TERRITORY_SCOPED = {
     "accounts.user",
@@ -126,6 +129,14 @@ def test_every_admin_page_is_territory_scoped_or_hq_only():
 
     assert neither == []
     assert scoped == TERRITORY_SCOPED
+    unscoped_inlines = [
+        inline.__name__
+        for model, model_admin in admin.site._registry.items()
+        if _label(model) in scoped
+        for inline in model_admin.inlines
+        if not issubclass(inline, ScopedInline)
+    ]
+    assert unscoped_inlines == []
 
 
 def test_integration_and_global_models_are_hq_only_and_the_rest_unregistered():
@@ -262,6 +273,20 @@ def test_manager_can_only_choose_markets_and_territories_in_scope(staff_manager,
     assert set(contract_form.base_fields["territories"].queryset) == set(
         Territory.objects.for_user(staff_manager)
     )
+
+
+def test_manager_picks_whom_a_ka_contact_reports_to_only_in_scope(staff_manager, world):
+    mine = KeyAccountFactory(external_code="KA-SZ", territory=world.shenzhen)
+    theirs = KeyAccountFactory(external_code="KA-CS", territory=world.changsha)
+    boss = Contact.objects.create(account=mine, name="王采购")
+    Contact.objects.create(account=theirs, name="李采购")
+    request = RequestFactory().get("/admin/")
+    request.user = staff_manager
+    inline = ContactInline(KeyAccount, admin.site)
+
+    field = inline.get_formset(request, mine).form.base_fields["reports_to"]
+
+    assert list(field.queryset) == [boss]
 
 
 # --- Users: scoped, and no one but HQ grants roles or permissions ----------------------------
