@@ -357,7 +357,14 @@ class Evaluation(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100),
                 name="evaluation_total_range",
-            )
+            ),
+            # One open draft per evaluator and candidate: autosaves continue it, so two
+            # concurrent saves can never leave two drafts (services.evaluation_save).
+            models.UniqueConstraint(
+                fields=["candidate", "evaluator"],
+                condition=Q(submitted=False),
+                name="evaluation_one_open_draft",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Who may do what in dealer selection (see ``dealerhub.core.policies``)."""
 
-from dealerhub.core.policies import has_role, manages
+from dealerhub.core.policies import has_role, is_hq, manages
 
 
 def can_manage_candidates(user) -> bool:
@@ -15,3 +15,13 @@ def can_override(user) -> bool:
 
 def is_rep(user) -> bool:
     return has_role(user, "rep")
+
+
+def can_edit_templates(user) -> bool:
+    """Scorecard templates (criteria, weights, publishing) are global: HQ only."""
+    return is_hq(user)
+
+
+def can_edit_playbook(user) -> bool:
+    """The objection playbook is global, shared by every market: HQ only."""
+    return is_hq(user)

@@ -129,11 +129,13 @@ def latest_evaluation(candidate: Candidate, *, submitted: bool = True) -> Evalua
     return evaluations.order_by("-created_at", "-id").first()
 
 
-def draft_evaluation(candidate: Candidate) -> Evaluation | None:
+def draft_evaluation(candidate: Candidate, *, evaluator) -> Evaluation | None:
+    """The evaluator's open draft scorecard of the candidate (a constraint allows one)."""
+    if evaluator is None or not evaluator.is_authenticated:
+        return None
     return (
-        candidate.evaluations.filter(submitted=False)
+        candidate.evaluations.filter(submitted=False, evaluator=evaluator)
         .select_related("template")
-        .order_by("-created_at", "-id")
         .first()
     )
 

@@ -159,14 +159,18 @@ def evaluation_save(
 ) -> tuple[Evaluation, scoring.Result]:
     """Save (and score) a draft evaluation, or submit a complete one.
 
-    Submitting needs every sub-item not scored by the fit function rated 1–5; problems
-    raise ValidationError naming the codes. Capacity measures go to the candidate.
+    The save continues the draft `evaluation_id` names (which must be the user's and
+    still open) or, without an id, the user's open draft of the candidate; only when
+    there is none does it start a new evaluation. Submitting needs every sub-item not
+    scored by the fit function rated 1–5; problems raise ValidationError naming the codes.
+    Capacity measures go to the candidate.
     """
     candidate = (
         Candidate.objects.select_for_update()
         .select_related("market__territory")
         .get(pk=candidate_id)
     )
+    evaluation = _draft_to_continue(candidate=candidate, user=user, evaluation_id=evaluation_id)
     capacity_changed = False
     if capacity:
         for name, value in capacity.items():
@@ -177,10 +181,7 @@ def evaluation_save(
         if capacity_changed:
             candidate.full_clean()
             candidate.save()
-    if evaluation_id is not None:
-        evaluation = Evaluation.objects.select_for_update().get(
-            pk=evaluation_id, candidate=candidate, submitted=False
-        )
+    if evaluation is not None:
         template = selectors.template_with_items(evaluation.template_id)
     else:
         template = selectors.template_with_items(selectors.published_template().pk)
@@ -249,6 +250,31 @@ def evaluation_save(
     if submit:
         _mark_sheets_stale(candidate.pk)
     return evaluation, result
+
+
+def _draft_to_continue(*, candidate: Candidate, user, evaluation_id: int | None):
+    """The open draft a save continues: the one named, or else the user's own, if any.
+
+    Called with the candidate's row locked, which every save of its scorecards takes
+    first: two concurrent autosaves without an id cannot both miss the draft and create
+    one each (the constraint `evaluation_one_open_draft` backs this in the database).
+    """
+    drafts = Evaluation.objects.select_for_update().filter(candidate=candidate)
+    if evaluation_id is None:
+        if user is None:
+            return None
+        return drafts.filter(evaluator=user, submitted=False).first()
+    evaluation = drafts.filter(pk=evaluation_id).first()
+    if evaluation is None or (user is not None and evaluation.evaluator_id != user.pk):
+        raise ValidationError(
+            {"evaluation": _("This scorecard draft is not yours or no longer exists.")}
+        )
+    if evaluation.submitted:
+        # A late autosave after the submission: never reopen or copy a submitted scorecard.
+        raise ValidationError(
+            {"evaluation": _("This scorecard has been submitted; reload the page to see it.")}
+        )
+    return evaluation
 
 
 def _mark_sheets_stale(candidate_id: int) -> None:

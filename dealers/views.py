@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
 from dealerhub.core.forms import apply_errors
+from dealerhub.core.policies import require
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 from markets.models import Territory
 
@@ -61,7 +62,7 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
         evaluation = selectors.latest_evaluation(candidate)
         context.update(
             evaluation=evaluation,
-            draft=selectors.draft_evaluation(candidate),
+            draft=selectors.draft_evaluation(candidate, evaluator=user),
             result=selectors.score_result(evaluation) if evaluation else None,
             guidance=DEALER_TYPE_GUIDANCE.get(evaluation.dealer_type, "") if evaluation else "",
             show_owner=policies.can_manage_candidates(user),
@@ -76,6 +77,7 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
             history=_history(candidate, show_owner=policies.can_manage_candidates(user)),
             sheets={sheet.language: sheet for sheet in candidate.sheets.all()},
             playbook=selectors.objection_playbook(),
+            can_edit_playbook=policies.can_edit_playbook(user),
             roi=_roi(self.request, candidate),
         )
         if context["contract"]:
@@ -206,11 +208,15 @@ def _parse_evaluation_post(post, spec) -> tuple[dict, dict, list, dict]:
     return ratings, notes, flags, capacity
 
 
+def _posted_id(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
 @login_required
 def evaluation_form(request, pk: int):
     """The scorecard on a phone: one collapsible section per criterion, big 1–5 buttons."""
     candidate = _scoped_candidate(request, pk)
-    draft = selectors.draft_evaluation(candidate)
+    draft = selectors.draft_evaluation(candidate, evaluator=request.user)
     template = selectors.template_with_items(
         draft.template_id if draft else selectors.published_template().pk
     )
@@ -228,7 +234,9 @@ def evaluation_form(request, pk: int):
                 red_flags=flags,
                 capacity=capacity,
                 submit=submit,
-                evaluation_id=draft.pk if draft else None,
+                # The draft this page continues (set by the first autosave). Without one
+                # the service finds the user's draft itself, under the candidate's lock.
+                evaluation_id=_posted_id(request.POST.get("evaluation")),
             )
         except ValidationError as exc:
             errors = (
@@ -412,21 +420,23 @@ def sheet_download(request, pk: int):
 
 @login_required
 def template_list(request):
-    if not policies.can_manage_candidates(request.user):
-        raise PermissionDenied
+    require(policies.can_manage_candidates(request.user))  # read-only for managers
     templates = ScorecardTemplate.objects.prefetch_related("criteria")
     return render(
         request,
         "dealers/template_list.html",
-        {"templates": templates, "jobs": selectors.recompute_jobs(user=request.user)},
+        {
+            "templates": templates,
+            "jobs": selectors.recompute_jobs(user=request.user),
+            "can_edit_templates": policies.can_edit_templates(request.user),
+        },
     )
 
 
 @login_required
 @require_POST
 def template_publish(request, pk: int):
-    if not request.user.is_hq:
-        raise PermissionDenied
+    require(policies.can_edit_templates(request.user))
     try:
         services.template_publish(template_id=pk)
     except ValidationError as exc:
@@ -440,8 +450,7 @@ def template_publish(request, pk: int):
 @login_required
 @require_POST
 def template_copy(request, pk: int):
-    if not request.user.is_hq:
-        raise PermissionDenied
+    require(policies.can_edit_templates(request.user))
     draft = services.template_new_draft(template_id=pk)
     messages.success(request, _("Draft created: edit it in the admin, then publish."))
     return redirect("admin:dealers_scorecardtemplate_change", draft.pk)
@@ -459,8 +468,7 @@ def recompute_jobs(request):
 
 @login_required
 def objection_edit(request, pk: int):
-    if not policies.can_manage_candidates(request.user):
-        raise PermissionDenied
+    require(policies.can_edit_playbook(request.user))
     item = get_object_or_404(ObjectionAnswer, pk=pk)
     form = ObjectionForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dealerhub.core.admin import ScopedModelAdmin
+from dealerhub.core.admin import ScopedInline, ScopedModelAdmin
 
 from . import scoring, services
 from .models import (
@@ -104,7 +104,7 @@ class ScorecardTemplateAdmin(admin.ModelAdmin):
         self.message_user(request, _("Recompute queued."))
 
 
-class AccountChildInline(admin.TabularInline):
+class AccountChildInline(ScopedInline, admin.TabularInline):
     extra = 0
 
 
@@ -132,7 +132,7 @@ class ComparisonInline(AccountChildInline):
     model = CompetitorComparison
 
 
-class TradeTermsInline(admin.StackedInline):
+class TradeTermsInline(ScopedInline, admin.StackedInline):
     model = TradeTerms
     extra = 0
 
@@ -167,7 +167,7 @@ class AssessmentAdmin(ScopedModelAdmin):
         )
 
 
-class OutletYearInline(admin.TabularInline):
+class OutletYearInline(ScopedInline, admin.TabularInline):
     model = OutletYear
     extra = 0
 

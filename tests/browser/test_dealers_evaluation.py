@@ -1,5 +1,6 @@
 """A rep fills a scorecard on a phone and sees the decision; a manager sees the board."""
 
+import threading
 from importlib import import_module
 
 import pytest
@@ -25,6 +26,7 @@ def test_rep_fills_scorecard_on_phone_and_sees_decision(
     phone, live_server, login, rep, candidate, screenshot
 ):
     login(phone, rep.username)
+    autosaves = _track_autosaves(phone)
     phone.goto(f"{live_server.url}/dealers/{candidate.pk}/evaluate/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     # The first rating is autosaved as a draft before anything is submitted.
@@ -49,6 +51,71 @@ def test_rep_fills_scorecard_on_phone_and_sees_decision(
         True,
         "老板当场要求首批打款",
     )
+    # The page never had two autosaves under way at once.
+    assert autosaves["sent"] >= 1
+    assert autosaves["most_at_once"] == 1
+
+
+def test_submitting_waits_for_the_autosave_under_way(
+    phone, live_server, login, rep, candidate, monkeypatch
+):
+    """A slow autosave is still under way when the rep submits: the page sends the
+    submission after it, so the server never sees them overlap or out of order."""
+    from dealers import services
+
+    save = services.evaluation_save
+    calls: list[str] = []
+    first_arrived, release_first = threading.Event(), threading.Event()
+
+    def slow_first_save(**kwargs):
+        calls.append("submit" if kwargs["submit"] else "autosave")
+        if len(calls) == 1:
+            first_arrived.set()
+            release_first.wait(timeout=30)
+        return save(**kwargs)
+
+    monkeypatch.setattr(services, "evaluation_save", slow_first_save)
+    login(phone, rep.username)
+    phone.goto(f"{live_server.url}/dealers/{candidate.pk}/evaluate/")
+    phone.click("fieldset[data-code=brand_interest] label.rate:has-text('5')")
+    assert first_arrived.wait(timeout=10)
+    for code in ALL_CODES[1:]:
+        section = phone.locator(f"fieldset[data-code={code}]").locator("xpath=ancestor::details")
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
+        phone.click(f"fieldset[data-code={code}] label.rate:has-text('4')")
+
+    phone.click("button[name=submit]")
+    assert calls == ["autosave"]
+    release_first.set()
+
+    phone.wait_for_selector("[data-decision]")
+    assert calls == ["autosave", "submit"]
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.submitted, evaluation.ratings["brand_interest"]) == (True, 5)
+
+
+def _track_autosaves(page) -> dict:
+    """Count the page's autosave requests and the most that were under way at once."""
+    state = {"sent": 0, "open": 0, "most_at_once": 0}
+
+    def is_autosave(request) -> bool:
+        return request.method == "POST" and request.resource_type == "fetch"
+
+    def started(request):
+        if is_autosave(request):
+            state["sent"] += 1
+            state["open"] += 1
+            state["most_at_once"] = max(state["most_at_once"], state["open"])
+
+    def ended(request):
+        if is_autosave(request):
+            state["open"] -= 1
+
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+    return state
 
 
 def test_manager_board_on_desktop_moves_a_candidate(

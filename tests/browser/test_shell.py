@@ -11,6 +11,7 @@ def test_rep_logs_in_on_a_phone_and_sees_only_their_markets(
     login(phone, rep.username)
     phone.click("[data-nav-toggle]")
     phone.click("#mainnav >> text=市场")
+    phone.wait_for_url(f"{live_server.url}/markets/")
 
     rows = phone.locator("table.list tbody tr")
     names = sorted(rows.locator("td:first-child").all_inner_texts())
