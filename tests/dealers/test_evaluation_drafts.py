@@ -275,7 +275,7 @@ def test_migration_merges_duplicate_drafts_into_the_newest(
         evaluation(None, 50),
     ]
 
-    migration = import_module("dealers.migrations.0005_merge_duplicate_drafts")
+    migration = import_module("dealers.migrations.0006_merge_duplicate_drafts")
     migration.merge_duplicate_drafts(apps, None)
 
     kept = Evaluation.objects.get(candidate=sz_candidate, evaluator=rep, submitted=False)

@@ -53,7 +53,7 @@ def merge_duplicate_drafts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dealers", "0004_dealer_erp_fields")]
+    dependencies = [("dealers", "0005_job_claims")]
 
     operations = [
         migrations.RunPython(merge_duplicate_drafts, migrations.RunPython.noop, elidable=True)

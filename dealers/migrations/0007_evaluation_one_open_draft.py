@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dealers', '0005_merge_duplicate_drafts'),
+        ('dealers', '0006_merge_duplicate_drafts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
