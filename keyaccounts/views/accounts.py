@@ -1,3 +1,5 @@
+"""Key accounts: list, profile, store cards, trade terms, contacts and yearly figures."""
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,35 +8,28 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
 from dealerhub.core.forms import apply_errors
-from dealerhub.core.policies import require
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 
-from . import exports, policies, scoring, selectors, services
-from .choices import QUADRANT_STRATEGY, ComparisonAspect, Quadrant
-from .filtersets import KeyAccountFilterSet
-from .forms import (
+from .. import policies, selectors, services
+from ..choices import QUADRANT_STRATEGY, ComparisonAspect, Quadrant
+from ..filtersets import KeyAccountFilterSet
+from ..forms import (
     AccountCreateForm,
     AccountProfileForm,
     AccountYearFormSet,
-    AssessmentForm,
     ComparisonForm,
     ContactForm,
-    CriterionFormSet,
-    MatrixFilterForm,
     OutletCardForm,
     SkuListingForm,
-    TemplateForm,
     TradeTermsForm,
 )
-from .models import (
+from ..models import (
     AccountYear,
     Assessment,
     CompetitorComparison,
@@ -42,12 +37,9 @@ from .models import (
     KeyAccount,
     OutletCard,
     OutletYear,
-    RecomputeJob,
-    ScorecardTemplate,
     SkuListing,
     TradeTerms,
 )
-from .services import MEASURE_FIELDS, POINT_FIELDS
 
 
 class AccountListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
@@ -142,220 +134,6 @@ def account_edit(request, pk: int):
             messages.success(request, _("Key account saved."))
             return redirect("keyaccounts:account_detail", pk=account.pk)
     return render(request, "keyaccounts/account_form.html", {"form": form, "account": account})
-
-
-@login_required
-def assessment_edit(request, pk: int):
-    """Enter a year's raw measures; the scores and quadrant are computed."""
-    account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not policies.can_edit_accounts(request.user):
-        raise PermissionDenied
-    year = request.GET.get("year") or request.POST.get("year")
-    instance = None
-    if year and str(year).isdigit():
-        instance = Assessment.objects.filter(account=account, year=int(year)).first()
-    form = AssessmentForm(
-        request.POST or None,
-        instance=instance,
-        initial={"year": int(year) if year and str(year).isdigit() else timezone.now().year},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assessment_upsert(
-                account=account,
-                year=data["year"],
-                measures={name: data.get(name) for name in (*MEASURE_FIELDS, *POINT_FIELDS)},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Assessment saved."))
-            return redirect("keyaccounts:account_detail", pk=account.pk)
-    return render(request, "keyaccounts/assessment_form.html", {"form": form, "account": account})
-
-
-def _matrix_context(request):
-    years = selectors.assessment_years(user=request.user)
-    form = MatrixFilterForm(request.GET or None, user=request.user, years=years)
-    year = years[0] if years else timezone.now().year
-    region = None
-    if form.is_valid():
-        year = form.cleaned_data.get("year") or year
-        region = form.cleaned_data.get("region")
-    points = selectors.matrix(user=request.user, year=year, region=region)
-    return {
-        "form": form,
-        "year": year,
-        "region": region,
-        "points": points,
-        "quadrants": selectors.quadrant_summary(points),
-        "moved": [point for point in points if point.moved],
-        "template": ScorecardTemplate.objects.filter(is_default=True).first(),
-        "quadrant_choices": Quadrant.choices,
-    }
-
-
-def _chart_data(context) -> dict:
-    template = context["template"]
-    return {
-        "year": context["year"],
-        "thresholds": {
-            "attractiveness": float(
-                template.threshold_attractiveness if template else scoring.DEFAULT_THRESHOLD
-            ),
-            "supportiveness": float(
-                template.threshold_supportiveness if template else scoring.DEFAULT_THRESHOLD
-            ),
-        },
-        "labels": {
-            "x": _("Supportiveness 支持程度"),
-            "y": _("Attractiveness 吸引力"),
-            "quadrants": {code: str(Quadrant(code).label) for code in scoring.QUADRANTS},
-            "previous": _("Previous year"),
-        },
-        "points": [
-            {
-                "name": point.name,
-                "url": reverse("keyaccounts:account_detail", args=[point.account_id]),
-                "x": float(point.supportiveness),
-                "y": float(point.attractiveness),
-                "quadrant": point.quadrant,
-                "px": (
-                    float(point.previous_supportiveness)
-                    if point.previous_supportiveness is not None
-                    else None
-                ),
-                "py": (
-                    float(point.previous_attractiveness)
-                    if point.previous_attractiveness is not None
-                    else None
-                ),
-            }
-            for point in context["points"]
-        ],
-    }
-
-
-@login_required
-def matrix(request):
-    """The portfolio matrix for a year and region, with how accounts moved since last year."""
-    context = _matrix_context(request)
-    context["chart"] = _chart_data(context)
-    context["query_string"] = request.GET.urlencode()
-    return render(request, "keyaccounts/matrix.html", context)
-
-
-@login_required
-def matrix_pdf(request):
-    """The printable matrix as an A4 PDF, same scope and filters as the page."""
-    from .pdf import matrix_pdf_response
-
-    return matrix_pdf_response(context=_matrix_context(request), request=request)
-
-
-@login_required
-def matrix_export(request):
-    """The matrix as an Excel workbook, same scope and filters as the page."""
-    context = _matrix_context(request)
-    return exports.matrix_workbook_response(
-        points=context["points"], year=context["year"], region=context["region"]
-    )
-
-
-# --- Templates and recompute (HQ) -------------------------------------------------------
-
-
-@login_required
-def template_list(request):
-    require(policies.can_edit_templates(request.user))
-    templates = ScorecardTemplate.objects.prefetch_related("criteria")
-    jobs = RecomputeJob.objects.select_related("template")[:10]
-    return render(request, "keyaccounts/template_list.html", {"templates": templates, "jobs": jobs})
-
-
-@login_required
-def template_create(request):
-    """A new template version, prefilled from the current default; weights must sum to 100."""
-    require(policies.can_edit_templates(request.user))
-    base = services.default_template()
-    if request.method == "POST":
-        form = TemplateForm(request.POST)
-        formset = CriterionFormSet(request.POST, prefix="criteria")
-        if form.is_valid() and formset.is_valid():
-            criteria = [
-                f.as_criterion()
-                for f in formset.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-            ]
-            try:
-                template = services.template_create(
-                    name=form.cleaned_data["name"],
-                    criteria=criteria,
-                    threshold_attractiveness=form.cleaned_data["threshold_attractiveness"],
-                    threshold_supportiveness=form.cleaned_data["threshold_supportiveness"],
-                    notes=form.cleaned_data["notes"],
-                )
-                if form.cleaned_data["make_default"]:
-                    services.template_make_default(template_id=template.pk, user=request.user)
-            except ValidationError as exc:
-                form.add_error(None, exc.messages if hasattr(exc, "error_dict") else exc)
-            else:
-                messages.success(
-                    request, _("Template version %(v)s saved.") % {"v": template.version}
-                )
-                return redirect("keyaccounts:template_list")
-    else:
-        form = TemplateForm(
-            initial={
-                "name": base.name,
-                "threshold_attractiveness": base.threshold_attractiveness,
-                "threshold_supportiveness": base.threshold_supportiveness,
-            }
-        )
-        formset = CriterionFormSet(
-            prefix="criteria",
-            initial=[
-                {
-                    "axis": c.axis,
-                    "measure": c.measure,
-                    "weight": c.weight,
-                    "kind": c.kind,
-                    "edge_1": c.edge_1,
-                    "edge_2": c.edge_2,
-                    "edge_3": c.edge_3,
-                    "edge_4": c.edge_4,
-                }
-                for c in base.criteria.all()
-            ],
-        )
-    return render(
-        request, "keyaccounts/template_form.html", {"form": form, "formset": formset, "base": base}
-    )
-
-
-@login_required
-@require_POST
-def template_make_default(request, pk: int):
-    require(policies.can_edit_templates(request.user))
-    template = get_object_or_404(ScorecardTemplate, pk=pk)
-    job = services.template_make_default(template_id=template.pk, user=request.user)
-    messages.success(request, _("Recompute queued."))
-    return redirect("keyaccounts:job_detail", pk=job.pk)
-
-
-@login_required
-def job_detail(request, pk: int):
-    """A recompute job's progress; htmx polls the partial until it is done."""
-    require(policies.can_edit_templates(request.user))
-    job = get_object_or_404(RecomputeJob.objects.select_related("template"), pk=pk)
-    template = "keyaccounts/job_detail.html"
-    if getattr(request, "htmx", False):
-        template = "keyaccounts/partials/_job_progress.html"
-    return render(request, template, {"job": job})
-
-
-# --- Creating accounts and the records on the account page ------------------------------
 
 
 @login_required

@@ -1,3 +1,5 @@
+"""Candidates: list, page, edit, pipeline moves, board, comparison and contract."""
+
 import uuid
 from dataclasses import replace
 from decimal import Decimal
@@ -5,29 +7,22 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from dealerhub.core.audit import history_for
 from dealerhub.core.forms import apply_errors
-from dealerhub.core.policies import require
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 from markets.models import Territory
 
-from . import policies, scoring, selectors, services, sheets
-from .choices import ALLOWED_MOVES, DEALER_TYPE_GUIDANCE, RedFlag, Stage
-from .filtersets import CandidateFilterSet
-from .forms import CandidateForm, ContractForm, MoveForm, ObjectionForm, RoiForm
-from .models import Candidate, Contract, ObjectionAnswer, ScorecardTemplate
-
-
-def _scoped_candidate(request, pk: int) -> Candidate:
-    return get_object_or_404(selectors.candidate_list(user=request.user), pk=pk)
+from .. import policies, scoring, selectors, services
+from ..choices import ALLOWED_MOVES, DEALER_TYPE_GUIDANCE, Stage
+from ..filtersets import CandidateFilterSet
+from ..forms import CandidateForm, ContractForm, MoveForm, RoiForm
+from ..models import Candidate, Contract
+from .base import safe_next, scoped_candidate
 
 
 class CandidateListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
@@ -112,7 +107,7 @@ def _roi(request, candidate: Candidate) -> dict:
 
 @login_required
 def candidate_edit(request, pk: int | None = None):
-    candidate = _scoped_candidate(request, pk) if pk else None
+    candidate = scoped_candidate(request, pk) if pk else None
     form = CandidateForm(request.POST or None, instance=candidate, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -142,7 +137,7 @@ def candidate_edit(request, pk: int | None = None):
 @login_required
 @require_POST
 def candidate_move(request, pk: int):
-    candidate = _scoped_candidate(request, pk)
+    candidate = scoped_candidate(request, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -162,140 +157,7 @@ def candidate_move(request, pk: int):
             messages.success(
                 request, _("Moved to %(stage)s.") % {"stage": Stage(data["to_stage"]).label}
             )
-    return redirect(_safe_next(request, request.POST.get("next"), pk))
-
-
-def _safe_next(request, target: str | None, pk: int | None = None) -> str:
-    """A same-site path to go back to, never an outside URL."""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    if pk is not None:
-        return reverse("dealers:candidate_detail", args=[pk])
-    return reverse("dealers:candidate_list")
-
-
-# --- Evaluation capture (phone first, saves as you go) --------------------------------------
-
-
-def _parse_evaluation_post(post, spec) -> tuple[dict, dict, list, dict]:
-    ratings: dict[str, int] = {}
-    notes: dict[str, str] = {}
-    for code in spec.subitem_codes:
-        raw = post.get(f"r_{code}", "")
-        if raw.isdigit():
-            ratings[code] = int(raw)
-        note = post.get(f"n_{code}", "").strip()
-        if note:
-            notes[code] = note[:500]
-    flags = [flag for flag in post.getlist("red_flags") if flag]
-    capacity = {}
-    for name in Candidate.CAPACITY_FIELDS:
-        raw = post.get(name, "").strip()
-        if raw == "":
-            capacity[name] = None
-            continue
-        try:
-            value = Decimal(raw)
-        except ArithmeticError:
-            raise ValidationError({name: _("Enter a number.")}) from None
-        if value < 0:
-            raise ValidationError({name: _("Enter a number.")})
-        capacity[name] = (
-            int(value) if name in ("deliverable_outlets_per_week", "covered_outlets") else value
-        )
-    return ratings, notes, flags, capacity
-
-
-def _posted_id(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
-
-
-@login_required
-def evaluation_form(request, pk: int):
-    """The scorecard on a phone: one collapsible section per criterion, big 1–5 buttons."""
-    candidate = _scoped_candidate(request, pk)
-    draft = selectors.draft_evaluation(candidate, evaluator=request.user)
-    template = selectors.template_with_items(
-        draft.template_id if draft else selectors.published_template().pk
-    )
-    spec = selectors.template_spec(template)
-    errors: list[str] = []
-    if request.method == "POST":
-        submit = "submit" in request.POST
-        try:
-            ratings, notes, flags, capacity = _parse_evaluation_post(request.POST, spec)
-            evaluation, result = services.evaluation_save(
-                candidate_id=candidate.pk,
-                user=request.user,
-                ratings=ratings,
-                notes=notes,
-                red_flags=flags,
-                capacity=capacity,
-                submit=submit,
-                # The draft this page continues (set by the first autosave). Without one
-                # the service finds the user's draft itself, under the candidate's lock.
-                evaluation_id=_posted_id(request.POST.get("evaluation")),
-            )
-        except ValidationError as exc:
-            errors = (
-                exc.messages
-                if not hasattr(exc, "error_dict")
-                else [
-                    message
-                    for key, values in exc.message_dict.items()
-                    if key != "missing"
-                    for message in values
-                ]
-            )
-            if request.htmx:
-                return render(request, "dealers/partials/_autosave.html", {"errors": errors})
-        else:
-            if request.htmx and not submit:
-                return render(
-                    request,
-                    "dealers/partials/_autosave.html",
-                    {"evaluation": evaluation, "result": result},
-                )
-            if submit:
-                messages.success(request, _("Scorecard submitted."))
-                return redirect(reverse("dealers:candidate_detail", args=[pk]) + "#decision")
-            draft = evaluation
-    source = draft or selectors.latest_evaluation(candidate)
-    ratings = source.ratings if source else {}
-    notes = source.notes if source else {}
-    sections = [
-        {
-            "criterion": criterion,
-            "items": [
-                {"item": item, "level": ratings.get(item.code), "note": notes.get(item.code, "")}
-                for item in criterion.subitems.all()
-            ],
-        }
-        for criterion in template.criteria.all()
-    ]
-    need, key_city = selectors.requirement_for(candidate.market)
-    return render(
-        request,
-        "dealers/evaluation_form.html",
-        {
-            "candidate": candidate,
-            "template": template,
-            "sections": sections,
-            "levels": [1, 2, 3, 4, 5],
-            "red_flag_choices": RedFlag.choices,
-            "flags": source.red_flags if source else [],
-            "need": need,
-            "key_city": key_city,
-            "fitted": scoring.fitted_subitems(selectors.capacity_of(candidate), need),
-            "errors": errors,
-            "draft": draft,
-        },
-    )
-
-
-# --- Board, comparison, contract, sheets ------------------------------------------------------
+    return redirect(safe_next(request, request.POST.get("next"), pk))
 
 
 @login_required
@@ -369,7 +231,7 @@ def compare(request, market_pk: int):
 
 @login_required
 def contract_edit(request, pk: int):
-    candidate = _scoped_candidate(request, pk)
+    candidate = scoped_candidate(request, pk)
     contract = Contract.objects.filter(candidate=candidate).first()
     form = ContractForm(request.POST or None, instance=contract, candidate=candidate)
     if request.method == "POST" and form.is_valid():
@@ -391,97 +253,3 @@ def contract_edit(request, pk: int):
             messages.success(request, _("Contract saved."))
             return redirect("dealers:candidate_detail", pk=pk)
     return render(request, "dealers/contract_form.html", {"form": form, "candidate": candidate})
-
-
-@login_required
-def sheet_download(request, pk: int):
-    """The current PDF, or a status page that polls until the re-render is done."""
-    candidate = _scoped_candidate(request, pk)
-    language = request.GET.get("lang", "zh-hans")
-    sheet, current = sheets.sheet_for(candidate=candidate, language=language)
-    if current:
-        return FileResponse(
-            sheet.file.open("rb"),
-            content_type="application/pdf",
-            filename=f"{candidate.external_code}-v{sheet.version}.pdf",
-        )
-    if request.htmx:
-        return HttpResponse(status=204)
-    return render(
-        request,
-        "dealers/sheet_status.html",
-        {"candidate": candidate, "sheet": sheet, "language": language},
-        status=202,
-    )
-
-
-# --- Templates, recomputation, playbook ---------------------------------------------------------
-
-
-@login_required
-def template_list(request):
-    require(policies.can_manage_candidates(request.user))  # read-only for managers
-    templates = ScorecardTemplate.objects.prefetch_related("criteria")
-    return render(
-        request,
-        "dealers/template_list.html",
-        {
-            "templates": templates,
-            "jobs": selectors.recompute_jobs(user=request.user),
-            "can_edit_templates": policies.can_edit_templates(request.user),
-        },
-    )
-
-
-@login_required
-@require_POST
-def template_publish(request, pk: int):
-    require(policies.can_edit_templates(request.user))
-    try:
-        services.template_publish(template_id=pk)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Published; evaluations are being recomputed."))
-    return redirect("dealers:template_list")
-
-
-@login_required
-@require_POST
-def template_copy(request, pk: int):
-    require(policies.can_edit_templates(request.user))
-    draft = services.template_new_draft(template_id=pk)
-    messages.success(request, _("Draft created: edit it in the admin, then publish."))
-    return redirect("admin:dealers_scorecardtemplate_change", draft.pk)
-
-
-@login_required
-def recompute_jobs(request):
-    """Progress of recomputation jobs (htmx polls this partial)."""
-    return render(
-        request,
-        "dealers/partials/_jobs.html",
-        {"jobs": selectors.recompute_jobs(user=request.user)},
-    )
-
-
-@login_required
-def objection_edit(request, pk: int):
-    require(policies.can_edit_playbook(request.user))
-    item = get_object_or_404(ObjectionAnswer, pk=pk)
-    form = ObjectionForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objection_update(
-                objection_id=item.pk,
-                heading=form.cleaned_data["heading"],
-                answer=form.cleaned_data["answer"],
-                expected_updated_at=form.cleaned_data.get("version"),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Playbook saved."))
-            return redirect(_safe_next(request, request.GET.get("next")))
-    return render(request, "dealers/objection_form.html", {"form": form, "item": item})
