@@ -7,6 +7,7 @@ import hmac
 import json
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -140,7 +141,7 @@ def webhook_publish(*, event: str, data: dict, territory_path: str) -> list[int]
         )
         ids.append(delivery.pk)
     for delivery_id in ids:
-        transaction.on_commit(lambda pk=delivery_id: deliver_webhook.delay(pk))
+        transaction.on_commit(partial(deliver_webhook.delay, delivery_id))
     return ids
 
 

@@ -279,6 +279,7 @@ def cmd_test(argv: list[str]) -> int:
             ("lint", [PYTHON, "-m", "ruff", "check", "."]),
             ("format", [PYTHON, "-m", "ruff", "format", "--check", "."]),
             ("app layers (import-linter)", [str(Path(PYTHON).parent / "lint-imports")]),
+            ("types (mypy: rules, services, selectors, core)", [PYTHON, "-m", "mypy"]),
             ("compile translations", [PYTHON, "manage.py", "compiletranslations"]),
             ("django checks", [PYTHON, "manage.py", "check", "--fail-level", "WARNING"]),
             (

@@ -126,7 +126,8 @@ def render(html: str, *, stylesheets: tuple[str, ...] = (), seconds: float | Non
     The HTML may refer to the font by :func:`font_url` in its own styles."""
     from weasyprint import HTML
 
-    with time_limit(seconds or getattr(settings, "PDF_TIME_LIMIT", DEFAULT_TIME_LIMIT)):
+    # django-stubs types getattr(settings, …) from its context (float | None here), not the default.
+    with time_limit(seconds or getattr(settings, "PDF_TIME_LIMIT", DEFAULT_TIME_LIMIT)):  # type: ignore[arg-type]
         document = HTML(string=html, url_fetcher=fetcher(), base_url="about:blank")
         return document.write_pdf(
             font_config=font_config(),
