@@ -115,8 +115,8 @@ class Capacity:
 
     working_capital: Decimal | None = None
     warehouse_m2: Decimal | None = None
-    deliverable_outlets_per_week: Decimal | None = None
-    covered_outlets: Decimal | None = None
+    deliverable_outlets_per_week: Decimal | int | None = None  # counts come as int
+    covered_outlets: Decimal | int | None = None
 
     def get(self, measure: str) -> Decimal | None:
         value = getattr(self, measure)
@@ -286,7 +286,11 @@ def evaluate(
     for code, measure in MEASURE_BY_SUBITEM.items():
         have, need = capacity.get(measure), requirement.get(measure)
         r = ratio(have, need)
-        points = fit_points(have, need, key_city=key_city) if r is not None else None
+        points = (
+            fit_points(have, need, key_city=key_city)
+            if r is not None and have is not None and need is not None  # r implies both
+            else None
+        )
         if r is not None:
             ratios[code] = r
         fit_rows.append(FitRow(code, measure, have, need, r, points))
@@ -314,12 +318,13 @@ def evaluate(
     if criteria and all(score is not None for score in criteria.values()):
         weight_sum = sum((Decimal(c.weight) for c in template.criteria), Decimal(0))
         if weight_sum > 0:
+            scores = {code: score for code, score in criteria.items() if score is not None}
             total = round1(
-                sum(Decimal(c.weight) * criteria[c.code] for c in template.criteria) / weight_sum
+                sum(Decimal(c.weight) * scores[c.code] for c in template.criteria) / weight_sum
             )
     decision = decide(criteria=criteria, total=total, red_flags=flags)
 
-    mean_ratio = sum(ratios.values()) / len(ratios) if ratios else None
+    mean_ratio = sum(ratios.values(), Decimal(0)) / len(ratios) if ratios else None
     return Result(
         criteria=criteria,
         total=total,

@@ -175,12 +175,12 @@ def comparison(*, user, market: Market, template: ScorecardTemplate | None = Non
     """Candidates of one market with their latest submitted scores, best total first."""
     candidates = list(candidate_list(user=user).filter(market=market).order_by("name"))
     latest: dict[int, Evaluation] = {}
-    for evaluation in (
+    for submitted in (
         Evaluation.objects.filter(candidate__in=candidates, submitted=True)
         .select_related("template")
         .order_by("candidate_id", "-created_at", "-id")
     ):
-        latest.setdefault(evaluation.candidate_id, evaluation)
+        latest.setdefault(submitted.candidate_id, submitted)
     need, key_city = requirement_for(market)
     specs: dict[int, scoring.TemplateSpec] = {}
     rows = []
@@ -298,7 +298,7 @@ def market_dealer_channels(*, market: Market) -> set[str]:
 
 def market_customers(*, user, market: Market) -> list[Candidate]:
     """The market's dealer candidates past the first contact, signed dealers first."""
-    order = {
+    order: dict[str, int] = {
         Stage.SIGNED: 0,
         Stage.NEGOTIATING: 1,
         Stage.SELECTED: 2,
@@ -312,8 +312,10 @@ def market_customers(*, user, market: Market) -> list[Candidate]:
         .exclude(stage__in=[Stage.PROSPECT, Stage.REJECTED])
     )
     rows = sorted(candidates, key=lambda c: (order.get(c.stage, 9), c.name))
+    # latest_decision is candidate_list's annotation and decision_label a display attribute for
+    # the template: neither is a model field the stubs know.
     for row in rows:
-        row.decision_label = Decision(row.latest_decision).label if row.latest_decision else ""
+        row.decision_label = Decision(row.latest_decision).label if row.latest_decision else ""  # type: ignore[attr-defined]
     return rows
 
 

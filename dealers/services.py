@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,7 +60,7 @@ def candidate_upsert(
     """Create or update a candidate by its external code; capacity changes re-score it."""
     candidate = Candidate.objects.select_for_update().filter(external_code=external_code).first()
     created = candidate is None
-    if created:
+    if candidate is None:
         candidate = Candidate(
             external_code=external_code, owner_rep=user if policies.is_rep(user) else None
         )
@@ -478,7 +479,7 @@ def template_publish(*, template_id: int) -> RecomputeJob:
 def template_new_draft(*, template_id: int) -> ScorecardTemplate:
     """Copy a version into a new draft (criteria, sub-items, level texts) for editing."""
     source = selectors.template_with_items(template_id)
-    latest = ScorecardTemplate.objects.filter(name=source.name).order_by("-version").first().version
+    latest = ScorecardTemplate.objects.filter(name=source.name).latest("version").version
     draft = ScorecardTemplate.objects.create(name=source.name, version=latest + 1)
     for criterion in source.criteria.all():
         items = list(criterion.subitems.all())
@@ -567,8 +568,11 @@ def recompute_job_run(
     mine.update(
         started_at=timezone.now(), processed=0, changed=0, error="", updated_at=timezone.now()
     )
+    params: list[object]
+    markets: Iterable[Market | None]
     if job.kind == RecomputeKind.TEMPLATE:
         template = job.template
+        assert template is not None  # a template job always names its template
         versions = list(
             ScorecardTemplate.objects.filter(name=template.name).values_list("pk", flat=True)
         )
@@ -579,10 +583,12 @@ def recompute_job_run(
         ).select_related("territory")
         jobs_templates = [template.pk]
     else:
-        where, params = "c.market_id = %s", [job.market_id]
+        assert job.market_id is not None  # a market job always names its market
+        market_id: int = job.market_id
+        where, params = "c.market_id = %s", [market_id]
         markets = [job.market]
         jobs_templates = list(
-            Evaluation.objects.filter(candidate__market_id=job.market_id)
+            Evaluation.objects.filter(candidate__market_id=market_id)
             .order_by()
             .values_list("template_id", flat=True)
             .distinct()
@@ -591,7 +597,7 @@ def recompute_job_run(
     total = (
         Evaluation.objects.filter(template__in=versions).count()
         if job.kind == RecomputeKind.TEMPLATE
-        else Evaluation.objects.filter(candidate__market_id=job.market_id).count()
+        else Evaluation.objects.filter(candidate__market_id=market_id).count()
     )
     mine.update(total=total, updated_at=timezone.now())
     changed = 0

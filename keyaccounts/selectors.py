@@ -177,7 +177,7 @@ class OrgNode:
 def org_tree(*, account: KeyAccount) -> list[OrgNode]:
     """Contacts arranged by reporting line (roots first); one query."""
     contacts = list(Contact.objects.filter(account=account).order_by("name", "id"))
-    nodes = {c.pk: OrgNode(c, []) for c in contacts}
+    nodes: dict[int | None, OrgNode] = {c.pk: OrgNode(c, []) for c in contacts}
     roots = []
     for contact in contacts:
         parent = nodes.get(contact.reports_to_id)

@@ -166,7 +166,7 @@ def account_upsert(
     """Create or update an account by its external code (the ERP's key)."""
     account = KeyAccount.objects.select_for_update().filter(external_code=external_code).first()
     created = account is None
-    if created:
+    if account is None:
         if territory is None:
             raise ValidationError({"territory": _("A new key account needs its home territory.")})
         account = KeyAccount(external_code=external_code)
@@ -226,8 +226,8 @@ def assessment_upsert(
     values = _shares_from_points(values)
     assessment = Assessment.objects.select_for_update().filter(account=account, year=year).first()
     created = assessment is None
-    previous_quadrant = None if created else assessment.quadrant
-    if created:
+    previous_quadrant = None if assessment is None else assessment.quadrant
+    if assessment is None:
         assessment = Assessment(account=account, year=year)
     for name, value in values.items():
         setattr(assessment, name, value)
@@ -456,7 +456,7 @@ def trade_terms_save(*, terms: TradeTerms, account: KeyAccount, expected_updated
 
 @transaction.atomic
 def contact_save(*, contact: Contact, account: KeyAccount, expected_updated_at=None):
-    if contact.reports_to_id and contact.reports_to.account_id != account.pk:
+    if contact.reports_to is not None and contact.reports_to.account_id != account.pk:
         raise ValidationError({"reports_to": _("Choose a contact of the same account.")})
     # A reporting line must not loop back to this contact.
     boss = contact.reports_to

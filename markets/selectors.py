@@ -15,6 +15,7 @@ from .models import (
     ChecklistCriterion,
     ChecklistTick,
     Competitor,
+    CompetitorPromotion,
     Market,
     MarketPlan,
     MarketSurvey,
@@ -203,10 +204,11 @@ def market_map_points(*, market: Market) -> dict[str, list]:
         .filter(longitude__isnull=False, latitude__isnull=False)
         .values_list("kind", "longitude", "latitude", "name")[:MAP_POINT_LIMIT]
     )
+    # Both queries filter isnull=False; the stubs type values_list's columns as nullable anyway.
     for kind, lon, lat, name in rows:
-        points[kind].append([float(lon), float(lat), name])
+        points[kind].append([float(lon), float(lat), name])  # type: ignore[arg-type]
     points["wholesale_market"] = [
-        [float(lon), float(lat), name]
+        [float(lon), float(lat), name]  # type: ignore[arg-type]
         for lon, lat, name in market.wholesale_markets.filter(
             longitude__isnull=False, latitude__isnull=False
         ).values_list("longitude", "latitude", "name")
@@ -261,7 +263,7 @@ def market_competitors(*, market: Market) -> list[Competitor]:
             "products",
             Prefetch(
                 "promotions",
-                queryset=Competitor.promotions.rel.related_model.objects.select_related("outlet"),
+                queryset=CompetitorPromotion.objects.select_related("outlet"),
             ),
         )
     )

@@ -294,7 +294,7 @@ def _write_territory_rows(datas: list[TerritoryData]) -> None:
         by_rank.setdefault(LEVEL_RANK[TerritoryLevel(data.level)], []).append(data)
     for rank in sorted(by_rank):
         batch = by_rank[rank]
-        parent_ids = dict(
+        parent_ids: dict[str | None, int] = dict(
             Territory.objects.filter(
                 code__in={data.parent_code for data in batch if data.parent_code}
             ).values_list("code", "id")
@@ -360,13 +360,14 @@ def territories_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | N
                 status="error", errors={"code": [_("This code appears twice in the batch.")]}
             )
             continue
+        code = record["code"]  # a record without errors always carries its code
         seen.add(code)
         current = stored.get(code)
         merged = {
             name: getattr(current, name) for name in TERRITORY_DATA_FIELDS if current is not None
         }
         if current is not None:
-            merged["parent"] = current.parent.code if current.parent_id else None
+            merged["parent"] = current.parent.code if current.parent is not None else None
         merged.update(record)
         missing = [name for name in ("name", "level") if not merged.get(name)]
         if missing:
@@ -1143,7 +1144,8 @@ def outlet_import_prepare(*, market_id: int, by, filename: str, content: bytes):
             content=content, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS
         )
     except ValidationError as exc:
-        valid, errors = [], [(1, " ".join(exc.messages))]
+        valid: list[dict] = []
+        errors = [(1, " ".join(exc.messages))]
     else:
         codes: set[str] = set()
         header = [cell.strip().lower() for cell in rows[0]] if rows else []
@@ -1349,7 +1351,7 @@ def survey_remove_row(*, survey_id: int, kind: str, row_id: int) -> None:
     if kind not in models:
         raise ValidationError(_("Unknown row type."))
     model, lookup = models[kind]
-    row = model.objects.filter(pk=row_id, **lookup).first()
+    row = model._default_manager.filter(pk=row_id, **lookup).first()
     if row is None:
         raise ValidationError(_("This row is not part of the survey."))
     try:

@@ -271,6 +271,12 @@ def ensure_system_packages(env: dict[str, str]) -> None:
     )
 
 
+def template_dirs() -> list[str]:
+    """templates/ and every app's templates/ folder, for djlint."""
+    apps = sorted(path.parent.name for path in ROOT.glob("*/templates") if path.is_dir())
+    return ["templates", *(f"{app}/templates" for app in apps if not app.startswith("."))]
+
+
 def cmd_test(argv: list[str]) -> int:
     with Services(persistent_redis=False) as services:
         env = services.env | {"DJANGO_SETTINGS_MODULE": "dealerhub.settings.test"}
@@ -279,6 +285,11 @@ def cmd_test(argv: list[str]) -> int:
             ("lint", [PYTHON, "-m", "ruff", "check", "."]),
             ("format", [PYTHON, "-m", "ruff", "format", "--check", "."]),
             ("app layers (import-linter)", [str(Path(PYTHON).parent / "lint-imports")]),
+            ("types (mypy: rules, services, selectors, core)", [PYTHON, "-m", "mypy"]),
+            (
+                "templates (djlint)",
+                [str(Path(PYTHON).parent / "djlint"), "--lint", *template_dirs()],
+            ),
             ("compile translations", [PYTHON, "manage.py", "compiletranslations"]),
             ("django checks", [PYTHON, "manage.py", "check", "--fail-level", "WARNING"]),
             (

@@ -31,6 +31,13 @@ def test_every_operation_documents_the_error_format():
             assert {"400", "401", "404", "429"} <= set(operation["responses"]), (method, path)
 
 
+def test_api_docs_page_declares_its_language(client, hq_admin):
+    client.force_login(hq_admin)
+    response = client.get("/api/v1/docs/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_errors_or_violations(live_server, world):
     erp = UserFactory(username="erp_fuzz", role=Role.ERP_CLIENT, all_territories=True)

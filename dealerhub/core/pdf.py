@@ -104,12 +104,18 @@ def stylesheet(template_name: str):
 def time_limit(seconds: float):
     """Stop the render with :class:`RenderTimeout` after ``seconds`` (main thread only:
     Celery's prefork children and gunicorn's sync workers; elsewhere the job's own
-    limit applies)."""
+    limit applies).
+
+    The alarm raises inside the render; if that exception is swallowed (it can land in
+    a finaliser, where Python only prints it), the expiry is remembered and raised
+    when the render returns, so an overrun never passes as a success."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    expired = threading.Event()
 
     def expire(signum, frame):
+        expired.set()
         raise RenderTimeout(f"PDF rendering took longer than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -119,6 +125,8 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired.is_set():
+        raise RenderTimeout(f"PDF rendering took longer than {seconds} s")
 
 
 def render(html: str, *, stylesheets: tuple[str, ...] = (), seconds: float | None = None) -> bytes:
@@ -126,7 +134,8 @@ def render(html: str, *, stylesheets: tuple[str, ...] = (), seconds: float | Non
     The HTML may refer to the font by :func:`font_url` in its own styles."""
     from weasyprint import HTML
 
-    with time_limit(seconds or getattr(settings, "PDF_TIME_LIMIT", DEFAULT_TIME_LIMIT)):
+    # django-stubs types getattr(settings, …) from its context (float | None here), not the default.
+    with time_limit(seconds or getattr(settings, "PDF_TIME_LIMIT", DEFAULT_TIME_LIMIT)):  # type: ignore[arg-type]
         document = HTML(string=html, url_fetcher=fetcher(), base_url="about:blank")
         return document.write_pdf(
             font_config=font_config(),

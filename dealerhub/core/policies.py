@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 ROLES = ("hq", "manager", "rep", "erp")
 
@@ -51,6 +52,7 @@ def require(allowed: bool) -> None:
 class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """A page for some roles only: others get 403 (anonymous users go to the login)."""
 
+    request: HttpRequest  # set by the view this is mixed into
     roles: tuple[str, ...] = ("hq",)
     raise_exception = False
 

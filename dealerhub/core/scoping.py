@@ -7,7 +7,7 @@ to its territory. Views and API viewsets call ``for_user`` through the mixins in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
@@ -30,14 +30,14 @@ class ScopedQuerySet(models.QuerySet):
         prefix = f"{self.territory_field}__" if self.territory_field else ""
         return f"{prefix}path__startswith"
 
-    def for_user(self, user: User | None) -> ScopedQuerySet:
+    def for_user(self, user: User | None) -> Self:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.sees_everything:
             return self.all()
         return self.within_paths(user.scope_paths)
 
-    def within_paths(self, paths: list[str]) -> ScopedQuerySet:
+    def within_paths(self, paths: list[str]) -> Self:
         """Rows under any of the given materialised paths (one query, no recursion)."""
         if not paths:
             return self.none()

@@ -28,6 +28,7 @@ def clean_photo(upload):
             probe.verify()
         if image_format not in PHOTO_FORMATS:
             raise not_an_image
+        image: Image.Image  # the file opened, then a transposed or converted copy
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_PHOTO_PIXELS:
                 raise ValidationError({"photo": _("The photo has too many pixels.")})

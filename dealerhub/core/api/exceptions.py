@@ -43,7 +43,9 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         body["title"] = str(exceptions.ValidationError.default_detail)
         body["code"] = "invalid"
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail: object = (
+            exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        )
         body["errors"] = _flatten(detail)
         body["error_codes"] = _codes(detail)
     else:

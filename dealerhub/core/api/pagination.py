@@ -43,6 +43,7 @@ class SyncCursorPagination(BasePagination):
 
     def _decode(self, raw: str, key_field: str) -> tuple[object, int]:
         """Read a cursor we issued; anything else is a clear 404, never a database error."""
+        key: int | datetime  # the id, or the timestamp the list is ordered by
         try:
             data = json.loads(base64.urlsafe_b64decode(raw.encode()).decode())
             pk = int(data["i"])

@@ -7,7 +7,9 @@ class BulkResultLineSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     external_code = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
-    errors = serializers.DictField(required=False)
+    # The metaclass moves declared fields into _declared_fields, so this does not replace
+    # Serializer.errors as the stubs assume.
+    errors = serializers.DictField(required=False)  # type: ignore[assignment]
 
 
 class BulkResultSerializer(serializers.Serializer):

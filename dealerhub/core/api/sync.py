@@ -28,12 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, parsers, status, viewsets
+from rest_framework import exceptions, parsers, serializers, status, viewsets
 from rest_framework.response import Response
 
 from .. import idempotency
@@ -46,6 +47,12 @@ CODE_PATTERN = r"[A-Za-z0-9_.\-]{1,64}"
 
 #: sync_resource name → the viewset that serves it (filled by SyncViewSet subclasses).
 REGISTRY: dict[str, type[SyncViewSet]] = {}
+
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, so that their super() calls are checked.
+    from rest_framework.views import APIView as _View
+else:
+    _View = object
 
 
 class Outcome:
@@ -91,7 +98,7 @@ def lock_key(resource: str, key: str) -> None:
         )
 
 
-class IdempotencyMixin:
+class IdempotencyMixin(_View):
     """``Idempotency-Key`` on every write: a replay with the same key and body returns the
     stored response and applies nothing; the same key with another body is refused (422);
     concurrent requests with one key are serialised by the key's unique index, so only
@@ -204,7 +211,7 @@ class BulkRecords:
         One serializer instance per mode: building one per record deep-copies its
         fields and costs more than the database write."""
         full, partial = serializer_class(), serializer_class(partial=True)
-        records = []
+        records: list[dict] = []
         for item in items:
             code = item.get(key) if isinstance(item, dict) else None
             if not isinstance(item, dict):
@@ -231,8 +238,8 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
 
     sync_resource: ClassVar[str]
     contract_name: ClassVar[str | None] = None  # the registry name, if not sync_resource
-    write_serializer_class = None
-    bulk_record_serializer_class = None  # defaults to write_serializer_class + the key
+    write_serializer_class: type[serializers.BaseSerializer] | None = None
+    bulk_record_serializer_class: type[serializers.BaseSerializer] | None = None
     writer_roles: tuple[str, ...] = ("hq", "manager", "erp")
     lookup_field = "external_code"
     key_field = "external_code"  # the key's name inside bulk records
@@ -263,7 +270,8 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
         raise NotImplementedError
 
     def perform_destroy(self, instance) -> None:
-        raise exceptions.MethodNotAllowed(self.request.method)
+        # A dispatched request always has a method; the stubs allow None (a bare HttpRequest).
+        raise exceptions.MethodNotAllowed(self.request.method)  # type: ignore[arg-type]
 
     def record_filter(self, key: str) -> dict:
         """Lookup of one record by its key in the model's (unscoped) manager."""
@@ -302,6 +310,9 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
 
     def get_write_serializer(self, *args, **kwargs):
         kwargs.setdefault("context", self.get_serializer_context())
+        assert self.write_serializer_class is not None, (
+            f"{type(self).__name__} should set write_serializer_class"
+        )
         return self.write_serializer_class(*args, **kwargs)
 
     def read_back(self, instance):
@@ -365,7 +376,8 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
 
     # --- bulk -----------------------------------------------------------------------------
 
-    def stored_keys(self, keys: list[str]) -> set[str]:
+    # Annotations below say Sequence: in this class body `list` is the list action above.
+    def stored_keys(self, keys: Sequence[str]) -> set[str]:
         model = self.get_queryset().model
         return set(
             model._default_manager.filter(**{f"{self.lookup_field}__in": keys}).values_list(
@@ -393,7 +405,7 @@ class SyncViewSet(SyncMixin, ScopedViewSetMixin, viewsets.GenericViewSet):
             results = self.perform_bulk(records)
         return self.bulk_response(results)
 
-    def bulk_response(self, results: list[dict]) -> Response:
+    def bulk_response(self, results: Sequence[dict]) -> Response:
         counts: dict[str, int] = {}
         for result in results:
             counts[result["status"]] = counts.get(result["status"], 0) + 1

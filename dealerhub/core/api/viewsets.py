@@ -1,5 +1,6 @@
 import logging
 import time
+from typing import ClassVar
 
 from rest_framework import exceptions, permissions, viewsets
 
@@ -33,7 +34,7 @@ class ScopedViewSetMixin:
     """Every API viewset: territory scoping (404 outside), token resource scopes,
     per-token throttling and a request log line naming the client."""
 
-    sync_resource: str | None = None
+    sync_resource: ClassVar[str | None] = None
 
     def get_queryset(self):
         return super().get_queryset().for_user(self.request.user)
