@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -322,21 +322,27 @@ def market_customers(*, user, market: Market) -> list[Candidate]:
 def move_facts(candidate: Candidate, to_stage: str) -> MoveFacts:
     """What the pipeline rules (``rules.move_violations``) need to judge a move."""
     market = candidate.market
-    facts = {
-        "market_has_survey": market_selectors.market_has_survey(market=market),
-        "latest_decision": None,
-        "evaluated_candidates": 0,
-    }
+    facts = MoveFacts(
+        market_has_survey=market_selectors.market_has_survey(market=market),
+        latest_decision=None,
+        evaluated_candidates=0,
+    )
     if to_stage == Stage.SELECTED:
         latest = latest_evaluation(candidate)
-        facts["latest_decision"] = latest.decision if latest else None
-        facts["evaluated_candidates"] = evaluated_count(market.pk)
+        facts = replace(
+            facts,
+            latest_decision=latest.decision if latest else None,
+            evaluated_candidates=evaluated_count(market.pk),
+        )
     if to_stage == Stage.SIGNED:
         contract = Contract.objects.filter(candidate=candidate).first()
         if contract is not None:
-            facts["has_contract"] = True
-            facts["contract_note"] = contract.note
-            facts["overlapping_dealers"] = tuple(
-                sorted({str(dealer) for dealer, *_rest in contract_overlaps(contract)})
+            facts = replace(
+                facts,
+                has_contract=True,
+                contract_note=contract.note,
+                overlapping_dealers=tuple(
+                    sorted({str(dealer) for dealer, *_rest in contract_overlaps(contract)})
+                ),
             )
-    return MoveFacts(**facts)
+    return facts

@@ -29,7 +29,7 @@ from functools import partial
 from celery import current_app
 from django.db import InterfaceError, transaction
 from django.db import OperationalError as DatabaseError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Manager, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
@@ -116,7 +116,7 @@ def new_token() -> str:
 
 
 def claim(
-    queryset: QuerySet,
+    queryset: QuerySet | Manager,
     *,
     pk: int,
     ready: Iterable[str],
