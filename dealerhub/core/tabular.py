@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -75,6 +75,42 @@ def _plausible_gbk(text: str) -> bool:
             continue
         common += 1
     return common / len(wide) >= 0.9
+
+
+def parse_optional_int(value: str, label: str, problems: list[str]) -> int | None:
+    """A whole number ≥ 0 from a cell, or None if empty; problems are appended."""
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        problems.append(
+            _("%(label)s must be a whole number, not %(value)r.") % {"label": label, "value": value}
+        )
+        return None
+    if number < 0:
+        problems.append(_("%(label)s cannot be negative.") % {"label": label})
+        return None
+    return number
+
+
+def parse_optional_decimal(
+    value: str, label: str, limit: int, problems: list[str]
+) -> Decimal | None:
+    """A finite number within ±limit from a cell (6 decimals), or None if empty."""
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        problems.append(
+            _("%(label)s must be a number, not %(value)r.") % {"label": label, "value": value}
+        )
+        return None
+    if not number.is_finite() or abs(number) > limit:
+        problems.append(_("%(label)s is out of range.") % {"label": label})
+        return None
+    return number.quantize(Decimal("0.000001"))
 
 
 def read_table(

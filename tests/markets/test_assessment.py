@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -49,7 +50,7 @@ def test_assessment_scores_0_to_100(world, rep):
 def test_missing_action_is_refused(world, rep):
     outlet = OutletFactory(territory=world.shenzhen)
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.assessment_create(
             outlet_id=outlet.pk,
             by=rep,
@@ -63,7 +64,7 @@ def test_missing_action_is_refused(world, rep):
 def test_only_ka_stores_are_assessed(world, rep):
     outlet = OutletFactory(territory=world.shenzhen, kind="catering")
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         _assess(outlet, rep, [3] * 10)
     assert not StoreAssessment.objects.exists()
 
@@ -110,7 +111,7 @@ def test_non_image_photo_is_refused_and_nothing_saved(world, rep, settings, tmp_
     outlet = OutletFactory(territory=world.shenzhen)
     fake = SimpleUploadedFile("x.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.assessment_create(
             outlet_id=outlet.pk,
             by=rep,
@@ -156,7 +157,7 @@ def test_assessment_form_on_phone(client, world, rep):
 def test_trial_shipment_needs_a_wholesaler_of_the_market(world, rep):
     foreign = OutletFactory(territory=world.changsha, kind="wholesale")
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.trial_shipment_create(
             market_id=world.shenzhen_market.pk,
             sub_wholesaler_id=foreign.pk,

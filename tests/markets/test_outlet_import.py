@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -66,7 +67,7 @@ def test_bad_rows_reported_with_row_numbers_and_nothing_imported(world, rep):
 
     assert [number for number, _message in batch.errors] == [3, 4, 5]
     assert "spaceship" in batch.errors[0][1]
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.outlet_import_apply(import_id=batch.pk, by=rep)
     assert not Outlet.objects.exists()
 
@@ -95,7 +96,7 @@ def test_an_import_applies_once(world, rep):
     batch = _prepare(world, rep, CLEAN.encode())
     services.outlet_import_apply(import_id=batch.pk, by=rep)
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.outlet_import_apply(import_id=batch.pk, by=rep)
     assert Outlet.objects.count() == 2
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dealerhub.core.concurrency import StaleEditError
@@ -75,7 +76,7 @@ def test_trader_must_belong_to_a_wholesale_market_of_the_market(world, survey, r
         market=world.changsha_market, survey=other, name="高桥", location="长沙", goods_flow="local"
     )
 
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.survey_add_outlet(
             survey_id=survey.pk, kind="wholesale", name="X", wholesale_market_id=foreign.pk
         )
