@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core.models import JobStatus  # noqa: F401 - one job status for every app
+
 from . import scoring
 
 
@@ -104,13 +106,6 @@ class PaymentTerms(models.TextChoices):
     PREPAYMENT = "prepayment", _("Prepayment")
     ON_DELIVERY = "on_delivery", _("Cash on delivery")
     CREDIT = "credit", _("Credit")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
 
 
 class RecomputeKind(models.TextChoices):

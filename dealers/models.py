@@ -5,12 +5,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.audit import tracked
-from dealerhub.core.models import ClaimedJob, TimeStampedModel
+from dealerhub.core.models import ClaimedJob, ProgressJob, TimeStampedModel
 
 from .choices import (
     DealerType,
     Decision,
-    JobStatus,
     Objection,
     PaymentTerms,
     RecomputeKind,
@@ -404,7 +403,7 @@ class EvaluationScore(models.Model):
 
 
 @tracked(deletes=False)
-class RecomputeJob(ClaimedJob, TimeStampedModel):
+class RecomputeJob(ProgressJob):
     """A background recomputation of evaluations, with its progress for the UI."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=RecomputeKind.choices)
@@ -414,15 +413,8 @@ class RecomputeJob(ClaimedJob, TimeStampedModel):
     market = models.ForeignKey(
         "markets.Market", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
     total = models.PositiveIntegerField(_("evaluations"), default=0)
-    processed = models.PositiveIntegerField(_("processed"), default=0)
-    changed = models.PositiveIntegerField(_("changed"), default=0)
-    error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("recompute job")
@@ -431,10 +423,6 @@ class RecomputeJob(ClaimedJob, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, round(100 * self.processed / self.total))
 
 
 class EvaluationSheet(ClaimedJob, TimeStampedModel):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dealerhub.core.models import JobStatus  # noqa: F401 - one job status for every app
+
 from . import scoring
 
 
@@ -116,10 +118,3 @@ class ListingStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     LISTED = "listed", _("Listed")
     DELISTED = "delisted", _("Delisted")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.audit import tracked
-from dealerhub.core.models import ClaimedJob, TimeStampedModel
+from dealerhub.core.models import ProgressJob, TimeStampedModel
 
 from . import scoring
 from .choices import (
@@ -16,7 +16,6 @@ from .choices import (
     Department,
     DistributionMode,
     DmuRole,
-    JobStatus,
     ListingStatus,
     Measure,
     Quadrant,
@@ -603,17 +602,11 @@ class SkuListing(TimeStampedModel):
         return scoring.SkuFacts(**{name: getattr(self, name) for name in names})
 
 
-class RecomputeJob(ClaimedJob, TimeStampedModel):
+class RecomputeJob(ProgressJob):
     """A background recompute of assessments under the default template, with progress."""
 
     template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="jobs")
-    status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
     total = models.PositiveIntegerField(_("assessments"), default=0)
-    processed = models.PositiveIntegerField(_("processed"), default=0)
-    changed = models.PositiveIntegerField(_("changed"), default=0)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -621,7 +614,6 @@ class RecomputeJob(ClaimedJob, TimeStampedModel):
         blank=True,
         related_name="ka_recompute_jobs",
     )
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("recompute job")
@@ -630,7 +622,3 @@ class RecomputeJob(ClaimedJob, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.template} {self.status}"
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(self.processed * 100 / self.total)
