@@ -34,7 +34,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
-from .models import OutboxEntry
+from .models import JobStatus, OutboxEntry
 
 logger = logging.getLogger(__name__)
 
@@ -192,3 +192,53 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 def older_than(now: datetime, seconds: float) -> datetime:
     return now - timedelta(seconds=seconds)
+
+
+# --- Progress jobs (recomputes): one sweep and one release/fail for every app ----------
+
+# A queued job whose message may have been lost is re-sent after this long; a running
+# job that has written no progress (its heartbeat) for PROGRESS_LEASE is presumed dead
+# (a batch takes seconds) and queued again, at most PROGRESS_MAX_CLAIMS times.
+PROGRESS_REQUEUE_AFTER = 300
+PROGRESS_LEASE = 300
+PROGRESS_MAX_CLAIMS = 3
+
+
+def progress_job_failed(model, *, job_id: int, token: str, error: str) -> None:
+    """Record the failure of the run holding the claim (``token``)."""
+    model.objects.filter(pk=job_id, claimed_by=token).update(
+        status=JobStatus.FAILED,
+        error=error[:2000],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def progress_job_release(model, *, job_id: int, token: str) -> None:
+    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
+    model.objects.filter(pk=job_id, claimed_by=token, status=JobStatus.RUNNING).update(
+        status=JobStatus.QUEUED, claimed_by="", updated_at=timezone.now()
+    )
+
+
+def sweep_progress_jobs(model, task, *, now: datetime) -> int:
+    """Re-send ``model``'s jobs stuck queued or held by a worker that stopped reporting;
+    give up (failed) on those whose claims keep dying."""
+    dead = Q(status=JobStatus.RUNNING, updated_at__lt=older_than(now, PROGRESS_LEASE))
+    with transaction.atomic():
+        model.objects.filter(dead, attempts__gte=PROGRESS_MAX_CLAIMS).update(
+            status=JobStatus.FAILED,
+            error=f"Gave up: the job did not finish in {PROGRESS_MAX_CLAIMS} attempts.",
+            finished_at=now,
+            updated_at=now,
+        )
+        waiting = Q(status=JobStatus.QUEUED, updated_at__lt=older_than(now, PROGRESS_REQUEUE_AFTER))
+        ids = take(
+            model.objects.filter(dead | waiting),
+            status=JobStatus.QUEUED,
+            claimed_by="",
+            updated_at=now,
+        )
+        for job_id in ids:
+            enqueue_on_commit(task, job_id)
+    return len(ids)

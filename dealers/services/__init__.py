@@ -11,10 +11,7 @@ from .candidates import (
 from .evaluations import RatingProblems, check_ratings, evaluation_save
 from .pipeline import candidate_move, contract_save, stage_move_violations
 from .recompute import (
-    RECOMPUTE_LEASE,
-    RECOMPUTE_MAX_CLAIMS,
     RECOMPUTE_PARALLEL,
-    RECOMPUTE_REQUEUE_AFTER,
     queue_sheet_renders,
     recompute_candidate,
     recompute_job_failed,
@@ -48,8 +45,5 @@ __all__ = [
     "recompute_job_run",
     "recompute_job_failed",
     "recompute_job_release",
-    "RECOMPUTE_REQUEUE_AFTER",
-    "RECOMPUTE_LEASE",
-    "RECOMPUTE_MAX_CLAIMS",
     "recompute_jobs_sweep",
 ]

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,62 +223,6 @@ def recompute_job_run(
     return job
 
 
-def recompute_job_failed(*, job_id: int, token: str, error: str) -> None:
-    RecomputeJob.objects.filter(pk=job_id, claimed_by=token).update(
-        status=JobStatus.FAILED,
-        error=error[:2000],
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-
-
-def recompute_job_release(*, job_id: int, token: str) -> None:
-    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
-    RecomputeJob.objects.filter(pk=job_id, claimed_by=token, status=JobStatus.RUNNING).update(
-        status=JobStatus.QUEUED, claimed_by="", updated_at=timezone.now()
-    )
-
-
-# A queued job whose message may have been lost is re-sent after this long; a running
-# job that has written no progress (its heartbeat) for RECOMPUTE_LEASE is presumed dead
-# (a batch takes seconds) and queued again, at most RECOMPUTE_MAX_CLAIMS times.
-RECOMPUTE_REQUEUE_AFTER = 300
-
-
-RECOMPUTE_LEASE = 300
-
-
-RECOMPUTE_MAX_CLAIMS = 3
-
-
-def recompute_jobs_sweep(*, now) -> int:
-    """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
-
-    dead = Q(status=JobStatus.RUNNING, updated_at__lt=jobs.older_than(now, RECOMPUTE_LEASE))
-    with transaction.atomic():
-        RecomputeJob.objects.filter(dead, attempts__gte=RECOMPUTE_MAX_CLAIMS).update(
-            status=JobStatus.FAILED,
-            error=f"Gave up: the job did not finish in {RECOMPUTE_MAX_CLAIMS} attempts.",
-            finished_at=now,
-            updated_at=now,
-        )
-        ids = jobs.take(
-            RecomputeJob.objects.filter(
-                dead
-                | Q(
-                    status=JobStatus.QUEUED,
-                    updated_at__lt=jobs.older_than(now, RECOMPUTE_REQUEUE_AFTER),
-                )
-            ),
-            status=JobStatus.QUEUED,
-            claimed_by="",
-            updated_at=now,
-        )
-        for job_id in ids:
-            enqueue_on_commit(run_recompute_job, job_id)
-    return len(ids)
-
-
 def mark_sheets_stale(candidate_id: int) -> None:
     stale = list(
         EvaluationSheet.objects.filter(
@@ -300,3 +243,17 @@ def queue_sheet_renders(sheet_ids: list[int], chunk: int = 10) -> None:
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         enqueue_on_commit(render_sheets, part)
+
+
+def recompute_job_failed(*, job_id: int, token: str, error: str) -> None:
+    jobs.progress_job_failed(RecomputeJob, job_id=job_id, token=token, error=error)
+
+
+def recompute_job_release(*, job_id: int, token: str) -> None:
+    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
+    jobs.progress_job_release(RecomputeJob, job_id=job_id, token=token)
+
+
+def recompute_jobs_sweep(*, now) -> int:
+    """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
+    return jobs.sweep_progress_jobs(RecomputeJob, run_recompute_job, now=now)

@@ -15,9 +15,6 @@ from .accounts import (
 from .assessments import MEASURE_FIELDS, POINT_FIELDS, assessment_upsert
 from .templates import (
     RECOMPUTE_BATCH,
-    RECOMPUTE_LEASE,
-    RECOMPUTE_MAX_CLAIMS,
-    RECOMPUTE_REQUEUE_AFTER,
     _criteria_errors,
     assessments_recompute,
     default_template,
@@ -39,9 +36,6 @@ __all__ = [
     "assessments_recompute",
     "recompute_release",
     "recompute_failed",
-    "RECOMPUTE_REQUEUE_AFTER",
-    "RECOMPUTE_LEASE",
-    "RECOMPUTE_MAX_CLAIMS",
     "recompute_jobs_sweep",
     "account_upsert",
     "account_update_profile",

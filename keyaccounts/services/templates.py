@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,62 +211,6 @@ def assessments_recompute(*, job_id: int, token: str | None = None) -> Recompute
     return job
 
 
-def recompute_release(*, job_id: int, token: str) -> None:
-    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
-    RecomputeJob.objects.filter(pk=job_id, claimed_by=token, status=JobStatus.RUNNING).update(
-        status=JobStatus.QUEUED, claimed_by="", updated_at=timezone.now()
-    )
-
-
-def recompute_failed(*, job_id: int, token: str, error: str) -> None:
-    RecomputeJob.objects.filter(pk=job_id, claimed_by=token).update(
-        status=JobStatus.FAILED,
-        error=error[:2000],
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-
-
-# Re-send a queued job after this long (its message may be lost); a running job with no
-# progress for RECOMPUTE_LEASE (a batch takes well under a second) lost its worker and is
-# queued again, at most RECOMPUTE_MAX_CLAIMS times.
-RECOMPUTE_REQUEUE_AFTER = 300
-
-
-RECOMPUTE_LEASE = 300
-
-
-RECOMPUTE_MAX_CLAIMS = 3
-
-
-def recompute_jobs_sweep(*, now) -> int:
-    """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
-
-    dead = Q(status=JobStatus.RUNNING, updated_at__lt=jobs.older_than(now, RECOMPUTE_LEASE))
-    with transaction.atomic():
-        RecomputeJob.objects.filter(dead, attempts__gte=RECOMPUTE_MAX_CLAIMS).update(
-            status=JobStatus.FAILED,
-            error=f"Gave up: the job did not finish in {RECOMPUTE_MAX_CLAIMS} attempts.",
-            finished_at=now,
-            updated_at=now,
-        )
-        ids = jobs.take(
-            RecomputeJob.objects.filter(
-                dead
-                | Q(
-                    status=JobStatus.QUEUED,
-                    updated_at__lt=jobs.older_than(now, RECOMPUTE_REQUEUE_AFTER),
-                )
-            ),
-            status=JobStatus.QUEUED,
-            claimed_by="",
-            updated_at=now,
-        )
-        for job_id in ids:
-            enqueue_on_commit(recompute_assessments, job_id)
-    return len(ids)
-
-
 def publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> None:
     """Tell subscribed ERP clients (webhook `key_account.quadrant_changed`)."""
     if not changes:
@@ -296,3 +240,17 @@ def publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> None
             },
             territory_path=row["account__territory__path"],
         )
+
+
+def recompute_failed(*, job_id: int, token: str, error: str) -> None:
+    jobs.progress_job_failed(RecomputeJob, job_id=job_id, token=token, error=error)
+
+
+def recompute_release(*, job_id: int, token: str) -> None:
+    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
+    jobs.progress_job_release(RecomputeJob, job_id=job_id, token=token)
+
+
+def recompute_jobs_sweep(*, now) -> int:
+    """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
+    return jobs.sweep_progress_jobs(RecomputeJob, recompute_assessments, now=now)

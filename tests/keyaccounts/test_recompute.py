@@ -95,7 +95,7 @@ def test_sweep_requeues_jobs_stuck_queued_or_silent_and_gives_up_on_dying_ones(
     lost = RecomputeJob.objects.create(template=template)
     silent = RecomputeJob.objects.create(template=template, status="running", attempts=1)
     dying = RecomputeJob.objects.create(
-        template=template, status="running", attempts=services.RECOMPUTE_MAX_CLAIMS
+        template=template, status="running", attempts=jobs.PROGRESS_MAX_CLAIMS
     )
     RecomputeJob.objects.update(updated_at=long_ago)
     busy = RecomputeJob.objects.create(template=template, status="running", attempts=1)
