@@ -75,6 +75,9 @@ def start_server(port: int) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "dealerhub.settings.local",
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
+        # gunicorn workers keep their connections, as in production (the local settings
+        # close them after each request for runserver's thread per request).
+        "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60"),
     }
     server = subprocess.Popen(  # noqa: S603
         [
