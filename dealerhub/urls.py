@@ -43,5 +43,6 @@ urlpatterns = [
 admin.site.site_header = "DealerHub"
 admin.site.site_title = "DealerHub"
 
+handler400 = "dealerhub.core.views.bad_request"
 handler404 = "dealerhub.core.views.page_not_found"
 handler500 = "dealerhub.core.views.server_error"

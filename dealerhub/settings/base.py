@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware (translated titles), around everything that may answer an
+    # API request with an HTML error page.
+    "dealerhub.core.middleware.ApiErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +215,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST framework ---------------------------------------------------------------
+# Request bodies Django reads into memory: a bulk batch of 1,000 records with long texts
+# must fit (Django's 2.5 MB does not); larger bodies get a 413 problem without being read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..choices import DealerType, Decision, RedFlag, Source, Stage
@@ -86,11 +87,37 @@ class CandidateBulkSerializer(serializers.Serializer):
     records = CandidateBulkRecordSerializer(many=True, max_length=1000)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5, "nullable": True},
+    }
+)
+class RatingsField(serializers.DictField):
+    """{sub-item code: level}; a level is a whole number (1–5, checked against the template
+    by the service) or null for "not rated". Anything else is refused here, naming the code."""
+
+    child = serializers.JSONField()
+
+    def to_internal_value(self, data):
+        ratings = super().to_internal_value(data)
+        wrong = sorted(
+            code
+            for code, level in ratings.items()
+            if level is not None and (isinstance(level, bool) or not isinstance(level, int))
+        )
+        if wrong:
+            raise serializers.ValidationError(
+                _("Ratings must be whole numbers from 1 to 5: %(codes)s.")
+                % {"codes": ", ".join(wrong)}
+            )
+        return ratings
+
+
 class EvaluationWriteSerializer(serializers.Serializer):
     """Body of POST /api/v1/dealer-candidates/{external_code}/evaluations."""
 
-    ratings = serializers.DictField(
-        child=serializers.JSONField(),
+    ratings = RatingsField(
         help_text=_('Sub-item code → level 1–5 (e.g. {"brand_interest": 4}).'),
     )
     red_flags = serializers.ListField(

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import QueryIntegerField
+
 from ..choices import AccountFormat, DistributionMode, Quadrant
 from ..models import Assessment, KeyAccount
 
@@ -157,6 +159,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class MatrixQuerySerializer(serializers.Serializer):
+    """Query parameters of GET /api/v1/ka-matrix."""
+
+    year = QueryIntegerField(min_value=2000, max_value=2100)
+    region = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=_("Territory code: only accounts below it."),
+    )
 
 
 class MatrixPointSerializer(serializers.Serializer):

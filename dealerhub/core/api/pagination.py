@@ -20,6 +20,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from .serializers import ASCII_INTEGER
+
 
 class SyncCursorPagination(BasePagination):
     page_size = 50
@@ -35,10 +37,9 @@ class SyncCursorPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError as exc:
-            raise exceptions.ValidationError({"page_size": [_("A whole number, please.")]}) from exc
+        if not ASCII_INTEGER.fullmatch(raw):
+            raise exceptions.ValidationError({"page_size": [_("A whole number, please.")]})
+        size = int(raw)
         return max(1, min(size, self.max_page_size))
 
     def _decode(self, raw: str, key_field: str) -> tuple[object, int]:

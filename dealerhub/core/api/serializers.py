@@ -1,4 +1,18 @@
+import re
+
 from rest_framework import serializers
+
+ASCII_INTEGER = re.compile(r"-?[0-9]+")
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A whole number in a query string, in ASCII digits only: str.isdigit() accepts '²'
+    and int() reads '٢٠٢٥', which is not what a client sending the contract's integer means."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int) and not ASCII_INTEGER.fullmatch(str(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class BulkResultLineSerializer(serializers.Serializer):
