@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import ModelSerializer
+
 from ..choices import DealerType, Decision, RedFlag, Source, Stage
 from ..models import Candidate, Dealer, Evaluation
 
@@ -33,7 +35,7 @@ PUBLIC_FIELDS = [
 ]
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(ModelSerializer):
     """A dealer candidate; `market` is the market territory's administrative code.
 
     The owner's personal details are included for managers and HQ only.
@@ -134,7 +136,7 @@ class EvaluationWriteSerializer(serializers.Serializer):
     )
 
 
-class EvaluationResultSerializer(serializers.ModelSerializer):
+class EvaluationResultSerializer(ModelSerializer):
     """An evaluation's scores: criterion scores, total, decision, type, template version."""
 
     candidate = serializers.CharField(source="candidate.external_code")
@@ -145,7 +147,7 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
     )
     total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
-    dealer_type = serializers.ChoiceField(choices=DealerType.choices)
+    dealer_type = serializers.ChoiceField(choices=DealerType.choices, allow_blank=True)
     template_version = serializers.IntegerField(source="template.version")
     template = serializers.CharField(source="template.name")
     red_flags = serializers.ListField(child=serializers.ChoiceField(choices=RedFlag.choices))
@@ -186,7 +188,7 @@ class StageSerializer(serializers.Serializer):
 # --- Dealers (ERP master data) ------------------------------------------------------------
 
 
-class DealerSerializer(serializers.ModelSerializer):
+class DealerSerializer(ModelSerializer):
     """An active or former dealer; `market` is the market territory's administrative code."""
 
     market = serializers.CharField(source="market.territory.code", read_only=True)

@@ -3,13 +3,13 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import QueryIntegerField
+from dealerhub.core.api.serializers import ModelSerializer, QueryIntegerField
 
 from ..choices import AccountFormat, DistributionMode, Quadrant
 from ..models import Assessment, KeyAccount
 
 
-class KeyAccountSerializer(serializers.ModelSerializer):
+class KeyAccountSerializer(ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     format = serializers.ChoiceField(choices=AccountFormat.choices, read_only=True)
 
@@ -121,7 +121,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
     total_skus_in_category = _points()
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     external_code = serializers.CharField(source="account.external_code", read_only=True)
     template_version = serializers.IntegerField(source="template.version", read_only=True)
     quadrant = serializers.ChoiceField(choices=Quadrant.choices, read_only=True)

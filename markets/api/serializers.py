@@ -1,11 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import ModelSerializer
+
 from ..choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
 from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 
 
-class TerritorySerializer(serializers.ModelSerializer):
+class TerritorySerializer(ModelSerializer):
     """A territory as ERPs see it; `parent` is the parent's administrative code."""
 
     code = serializers.CharField(read_only=True)
@@ -80,7 +82,7 @@ class TerritoryBulkSerializer(serializers.Serializer):
     records = TerritoryBulkItemSerializer(many=True, max_length=1000)
 
 
-class MarketSerializer(serializers.ModelSerializer):
+class MarketSerializer(ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="territory.name", read_only=True)
     status = serializers.ChoiceField(choices=MarketStatus.choices, read_only=True)
@@ -92,7 +94,7 @@ class MarketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(ModelSerializer):
     """An outlet as ERPs see it; `territory` is the administrative code it sits in."""
 
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -166,7 +168,7 @@ SURVEY_FIELDS = [
 ]
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ModelSerializer):
     market = serializers.CharField(source="market.territory.code", read_only=True)
     rep = serializers.CharField(source="rep.username", read_only=True)
 
@@ -185,7 +187,7 @@ class SurveySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "market", "rep", "completeness", "updated_at"]
 
 
-class SurveyCreateSerializer(serializers.ModelSerializer):
+class SurveyCreateSerializer(ModelSerializer):
     """Body of POST /api/v1/surveys/: any subset of the sections may be sent."""
 
     market = serializers.CharField(max_length=12, help_text=_("The market's territory code."))
@@ -198,7 +200,7 @@ class SurveyCreateSerializer(serializers.ModelSerializer):
         }
 
 
-class SurveyUpdateSerializer(serializers.ModelSerializer):
+class SurveyUpdateSerializer(ModelSerializer):
     """Body of PATCH /api/v1/surveys/{id}: a partial save of any sections."""
 
     class Meta:
@@ -206,7 +208,7 @@ class SurveyUpdateSerializer(serializers.ModelSerializer):
         fields = ["surveyed_on", *SURVEY_FIELDS]
 
 
-class MarketPlanSerializer(serializers.ModelSerializer):
+class MarketPlanSerializer(ModelSerializer):
     """A market plan; `market` is the market's territory code, `channel_plan` is
     {channel: {"dealers": n, "outlets": n}}."""
 

@@ -15,6 +15,19 @@ class QueryIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's ModelSerializer: a model field with choices and blank=True keeps
+    allow_blank when it is read-only, so the schema admits the "" such rows hold
+    (DRF drops allow_blank from read-only fields, and generated clients then reject "")."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choice = "choices" in kwargs and kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class BulkResultLineSerializer(serializers.Serializer):
     """The outcome of one record of a bulk request, in the order sent."""
 
