@@ -5,13 +5,18 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from dealerhub.core import views as core_views
+from dealerhub.core.api.schema import SchemaContentNegotiation
 
 api_v1 = [
     path("", include("markets.api.urls")),
     path("", include("dealers.api.urls")),
     path("", include("keyaccounts.api.urls")),
     path("", include("integrations.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=SchemaContentNegotiation),
+        name="api-schema",
+    ),
     path(
         "docs/",
         # Redoc injects its own styles and renders in a worker; allow just that here.

@@ -1,6 +1,8 @@
 from datetime import UTC
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
@@ -23,3 +25,24 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
             except (OverflowError, ValueError) as exc:
                 raise ValidationError({self.field_name: [_("Date out of range.")]}) from exc
         return super().filter(qs, value)
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = forms.TextInput  # NullBooleanSelect turns unknown values into None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        normalized = str(value).lower()
+        if normalized in ("true", "1"):
+            return True
+        if normalized in ("false", "0"):
+            return False
+        raise DjangoValidationError(_("Use true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """true or false; anything else is a 400 (django-filter's own reads it as "no filter",
+    so a typo would silently return every row)."""
+
+    field_class = _StrictNullBooleanField

@@ -5,7 +5,13 @@ from django.core.exceptions import TooManyFieldsSent
 from django.utils.cache import patch_cache_control
 from rest_framework import exceptions
 
-from .api.exceptions import NUL_NOT_ALLOWED, PayloadTooLarge, TooManyParameters, problem_response
+from .api.exceptions import (
+    GIVE_ONCE,
+    NUL_NOT_ALLOWED,
+    PayloadTooLarge,
+    TooManyParameters,
+    problem_response,
+)
 
 
 class PrivatePagesMiddleware:
@@ -28,6 +34,7 @@ class ApiErrorsMiddleware:
 
     - A NUL byte in the query string is refused with a 400 naming the parameter:
       PostgreSQL cannot store or compare text containing it, so a filter would crash.
+      So is a parameter given twice: no API parameter is a list.
     - Error pages Django renders itself (no URL matched, a method the route does not
       declare, a body over the size limit, DEBUG's technical pages) become problem details.
     """
@@ -51,6 +58,12 @@ class ApiErrorsMiddleware:
         if refused:
             return problem_response(
                 exceptions.ValidationError({key: [NUL_NOT_ALLOWED] for key in refused})
+            )
+        # No API parameter takes several values; Django would quietly use the last one.
+        repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+        if repeated:
+            return problem_response(
+                exceptions.ValidationError({key: [GIVE_ONCE] for key in repeated})
             )
         response = self.get_response(request)
         if response.status_code >= 400 and not _is_json(response):

@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
     # JSON only: no endpoint takes uploads, and the schema then promises no form bodies.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # `format` filters key accounts; only the schema view reads ?format= (json or yaml).
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PAGINATION_CLASS": "dealerhub.core.api.pagination.SyncCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dealerhub.core.api.exceptions.problem_exception_handler",
@@ -247,6 +249,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealerhub.core.api.schema.add_error_responses",
+        "dealerhub.core.api.schema.allow_empty_query_values",
     ],
 }
 

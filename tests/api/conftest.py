@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from werkzeug.test import Client
 
@@ -61,6 +62,11 @@ def wsgi(wsgi_app, erp_client):
     client = Client(wsgi_app)
     client.headers = {"Authorization": f"Bearer {erp_client[1]}"}
     return client
+
+
+def generated_schema() -> dict:
+    """The schema as drf-spectacular generates it, without a request (and so a database)."""
+    return SchemaGenerator().get_schema(request=None, public=True)
 
 
 @pytest.fixture

@@ -79,6 +79,11 @@ def test_nul_in_any_query_parameter_is_a_400_naming_it(erp, path):
     assert body["errors"][name] == ["不允许包含空字符（\\x00）。"]
 
 
+def test_a_parameter_given_twice_is_a_400_naming_it(erp):
+    body = _problem(erp.get("/api/v1/territories/?parent=440000&parent=430000&q=x"), 400)
+    assert body["errors"] == {"parent": ["此参数只能给出一次。"]}
+
+
 @pytest.mark.parametrize("page_size", ["٣", "²", "1e3", " "])
 def test_page_size_must_be_ascii_digits(erp, page_size):
     body = _problem(erp.get("/api/v1/territories/", {"page_size": page_size}), 400)

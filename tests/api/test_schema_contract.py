@@ -2,6 +2,7 @@
 answers validates against it, and it promises nothing the API does not accept."""
 
 import importlib
+import json
 
 import pytest
 import schemathesis
@@ -10,6 +11,8 @@ from packaging.version import Version
 from rest_framework import serializers
 
 from tests.keyaccounts.factories import KeyAccountFactory
+
+from .conftest import generated_schema
 
 API_SERIALIZER_MODULES = [
     "markets.api.serializers",
@@ -59,6 +62,11 @@ def test_every_blank_choice_field_admits_blank():
     assert "CandidateSerializer.wholesale_tier" in checked
     assert "KeyAccountSerializer.distribution_mode" in checked
     assert "EvaluationResultSerializer.dealer_type" in checked
+
+
+def test_the_served_schema_is_the_generated_one(served_schema):
+    # test_schemathesis.py loads the generated schema at import time, with no database.
+    assert served_schema == json.loads(json.dumps(generated_schema()))
 
 
 def test_info_version_is_a_package_version(served_schema):

@@ -24,6 +24,7 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 NUL_NOT_ALLOWED = _("Null characters (\\x00) are not allowed.")
+GIVE_ONCE = _("Give this parameter once.")
 
 
 class TooManyParameters(exceptions.ParseError):

@@ -1,6 +1,9 @@
 """OpenAPI post-processing: the shared error format and the error responses every
 operation can give, so clients (and schemathesis) see each status in the contract."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework.negotiation import DefaultContentNegotiation
+
 PROBLEM = {
     "type": "object",
     "description": "RFC 9457 problem details; `errors` holds per-field messages.",
@@ -65,3 +68,49 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """An optional query parameter sent empty (`?updated_since=`) means it was not sent:
+    filters, cursors and page sizes all read it so. Say so, or clients and schemathesis
+    take the empty value for a malformed one."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
+class SchemaContentNegotiation(DefaultContentNegotiation):
+    """`?format=json` or `?format=yaml` picks the schema's rendering. The API itself has no
+    such override (URL_FORMAT_OVERRIDE is off): `format` is a key-account filter there."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return super().select_renderer(
+            request, renderers, format_suffix or request.query_params.get("format")
+        )
+
+
+class DecimalStringFieldExtension(OpenApiSerializerFieldExtension):
+    """Decimal fields as DRF reads them. drf-spectacular's pattern also admits "", "-" and
+    ".", which DRF refuses, and a minus sign where the field's minimum is 0 or more.
+
+    (Numeric bounds such as ±180 cannot be stated on a string in OpenAPI 3.0; DRF answers
+    them with a 400 naming the field.)
+    """
+
+    target_class = "rest_framework.fields.DecimalField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        places = field.decimal_places or 0
+        whole = field.max_whole_digits
+        digits = "\\d+" if whole is None else (f"\\d{{1,{whole}}}" if whole else "0")
+        if places:
+            number = f"(?:{digits}(?:\\.\\d{{0,{places}}})?|\\.\\d{{1,{places}}})"
+        else:
+            number = digits
+        sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+        return {"type": "string", "format": "decimal", "pattern": f"^{sign}{number}$"}

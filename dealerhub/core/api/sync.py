@@ -86,6 +86,8 @@ class SyncMixin:
         key = request.headers.get("Idempotency-Key")
         if request.method not in UNSAFE_METHODS or not key:
             return
+        if not hasattr(self, request.method.lower()):
+            return  # the route does not take this method: a 405, which claims no key
         if len(key) > 255:
             raise exceptions.ValidationError({"Idempotency-Key": [_("At most 255 characters.")]})
         fingerprint = integration_services.request_fingerprint(
@@ -171,6 +173,7 @@ class SyncMixin:
                 records.append(dict(validator.run_validation(item)))
             except exceptions.ValidationError as exc:
                 code = item.get("external_code") if isinstance(item, dict) else None
+                code = code if isinstance(code, str) else None  # echo codes, not junk
                 detail = (
                     exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
                 )
