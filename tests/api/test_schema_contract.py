@@ -3,6 +3,8 @@ answers validates against it, and it promises nothing the API does not accept.""
 
 import importlib
 import json
+import re
+from datetime import date
 
 import pytest
 import schemathesis
@@ -10,6 +12,8 @@ from django.db import models
 from packaging.version import Version
 from rest_framework import serializers
 
+from dealers.models import Dealer
+from integrations.models import IdempotencyRecord
 from tests.keyaccounts.factories import KeyAccountFactory
 
 from .conftest import generated_schema
@@ -121,3 +125,107 @@ def test_rows_with_blank_choices_answer_within_the_schema(
 
     assert response.status_code == 200
     operation.validate_response(response)
+
+
+# --- what schemathesis found, pinned ----------------------------------------------------
+
+
+def test_an_undeclared_method_is_405_even_with_a_used_idempotency_key(erp, world):
+    body = {"records": []}
+    assert erp.post("/api/v1/dealers/bulk", body, HTTP_IDEMPOTENCY_KEY="k-1").status_code == 200
+    claimed = IdempotencyRecord.objects.count()
+
+    response = erp.patch("/api/v1/dealers/bulk", body, HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert IdempotencyRecord.objects.count() == claimed
+
+
+def test_empty_optional_query_values_mean_not_given(erp, served_schema, world):
+    Dealer.objects.create(
+        external_code="D-1", name="鹏程", market=world.shenzhen_market, since=date(2025, 1, 1)
+    )
+
+    response = erp.get("/api/v1/dealers/?updated_since=&active=&market=&page_size=&cursor=")
+
+    assert response.status_code == 200
+    assert [row["external_code"] for row in response.json()["results"]] == ["D-1"]
+    parameters = served_schema["paths"]["/api/v1/dealers/"]["get"]["parameters"]
+    assert {p["name"]: p.get("allowEmptyValue") for p in parameters if p["in"] == "query"} == {
+        "active": True,
+        "cursor": True,
+        "market": True,
+        "page_size": True,
+        "updated_since": True,
+    }
+
+
+@pytest.mark.parametrize(("value", "codes"), [("false", ["D-OLD"]), ("1", ["D-NOW"])])
+def test_active_filters_by_true_or_false(erp, world, value, codes):
+    for code, active in (("D-NOW", True), ("D-OLD", False)):
+        Dealer.objects.create(
+            external_code=code,
+            name=code,
+            market=world.shenzhen_market,
+            since=date(2025, 1, 1),
+            active=active,
+        )
+
+    response = erp.get("/api/v1/dealers/", {"active": value})
+
+    assert [row["external_code"] for row in response.json()["results"]] == codes
+
+
+def test_active_other_than_true_or_false_is_a_400(erp, world):
+    response = erp.get("/api/v1/dealers/", {"active": "maybe"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"active": ["请使用 true 或 false。"]}
+
+
+def test_format_filters_key_accounts_and_still_picks_the_schema_rendering(erp, world):
+    KeyAccountFactory(external_code="KA-H", territory=world.shenzhen, format="hypermarket")
+    KeyAccountFactory(external_code="KA-S", territory=world.shenzhen, format="supermarket")
+
+    response = erp.get("/api/v1/key-accounts/", {"format": "hypermarket"})
+
+    assert response.status_code == 200
+    assert [row["external_code"] for row in response.json()["results"]] == ["KA-H"]
+    assert erp.get("/api/v1/schema/?format=json")["Content-Type"].startswith(
+        "application/vnd.oai.openapi+json"
+    )
+    assert erp.get("/api/v1/schema/?format=yaml")["Content-Type"].startswith(
+        "application/vnd.oai.openapi"
+    )
+
+
+@pytest.mark.parametrize(
+    ("component", "field", "accepted", "refused"),
+    [
+        (
+            "TerritoryWriteRequest",
+            "longitude",
+            ["-113.883", "113", "1.", ".5", "0.000001"],
+            ["", "-", ".", "-.", "1234", "1.1234567", "1e3"],
+        ),
+        ("DealerWriteRequest", "credit_limit", ["0", "500000.00"], ["-1", "-0.5", ""]),
+    ],
+)
+def test_decimal_patterns_admit_what_drf_reads(served_schema, component, field, accepted, refused):
+    pattern = re.compile(
+        served_schema["components"]["schemas"][component]["properties"][field]["pattern"]
+    )
+    assert [value for value in accepted if not pattern.fullmatch(value)] == []
+    assert [value for value in refused if pattern.fullmatch(value)] == []
+
+
+def test_bulk_results_echo_only_string_codes(erp, world):
+    response = erp.post(
+        "/api/v1/dealers/bulk", {"records": [{"external_code": {"x": 1}}, {"external_code": 7}]}
+    )
+
+    assert [(line["external_code"], line["status"]) for line in response.json()["results"]] == [
+        (None, "error"),
+        (None, "error"),
+    ]
