@@ -13,6 +13,8 @@ from .api.exceptions import (
     problem_response,
 )
 
+API_PREFIX = "/api/"
+
 
 class PrivatePagesMiddleware:
     """Pages and API answers for a signed-in user may hold personal or business data:
@@ -71,9 +73,6 @@ class ApiErrorsMiddleware:
                 return response  # keep the traceback page for the developer
             return _as_problem(request, response)
         return response
-
-
-API_PREFIX = "/api/"
 
 
 def _is_json(response) -> bool:

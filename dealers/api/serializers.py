@@ -102,7 +102,11 @@ class RatingsField(serializers.DictField):
     child = serializers.JSONField()
 
     def to_internal_value(self, data):
-        ratings = super().to_internal_value(data)
+        ratings = {
+            # 4.0 is the number 4 (as for DRF's IntegerField); 4.5 and "4" are not.
+            code: int(level) if isinstance(level, float) and level.is_integer() else level
+            for code, level in super().to_internal_value(data).items()
+        }
         wrong = sorted(
             code
             for code, level in ratings.items()
@@ -116,6 +120,11 @@ class RatingsField(serializers.DictField):
         return ratings
 
 
+@extend_schema_field({"type": "string", "enum": RedFlag.values})
+class RedFlagCodeField(serializers.CharField):
+    """A red-flag code: the schema lists them; the service names every unknown one."""
+
+
 class EvaluationWriteSerializer(serializers.Serializer):
     """Body of POST /api/v1/dealer-candidates/{external_code}/evaluations."""
 
@@ -123,7 +132,7 @@ class EvaluationWriteSerializer(serializers.Serializer):
         help_text=_('Sub-item code → level 1–5 (e.g. {"brand_interest": 4}).'),
     )
     red_flags = serializers.ListField(
-        child=serializers.CharField(),
+        child=RedFlagCodeField(),
         required=False,
         default=list,
         help_text=_("Red-flag codes: price_dumping, diversion, withholding_payments."),
