@@ -249,7 +249,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealerhub.core.api.schema.add_error_responses",
-        "dealerhub.core.api.schema.allow_empty_query_values",
+        "dealerhub.core.api.schema.tidy_query_parameters",
     ],
 }
 

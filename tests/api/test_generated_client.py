@@ -74,6 +74,9 @@ def client_package(tmp_path, live_server, erp_token):
     )
     assert response.status_code == 200
     package = _generate(response.json(), tmp_path)
+    # Class names do not depend on the language the schema was fetched in.
+    models = {path.stem for path in (tmp_path / PACKAGE / "models").glob("*.py")}
+    assert [name for name in models if not name.isascii()] == []
     yield package
     sys.path.remove(str(tmp_path))
     for name in [name for name in sys.modules if name.split(".")[0] == PACKAGE]:

@@ -70,14 +70,23 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
-def allow_empty_query_values(result, generator, request, public):
-    """An optional query parameter sent empty (`?updated_since=`) means it was not sent:
-    filters, cursors and page sizes all read it so. Say so, or clients and schemathesis
-    take the empty value for a malformed one."""
+def tidy_query_parameters(result, generator, request, public):
+    """Query parameters as clients should read them.
+
+    - Optional ones sent empty (`?updated_since=`) mean "not given": filters, cursors and
+      page sizes all read them so. Say so, or clients and schemathesis take the empty
+      value for a malformed one.
+    - No `title` on their schemas: it is the field's translated label, and generators
+      name enum classes after it (`DealerCandidatesList来源`), so the names would change
+      with the language the schema was fetched in.
+    """
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "query" and not parameter.get("required"):
+                if parameter.get("in") != "query":
+                    continue
+                parameter.get("schema", {}).pop("title", None)
+                if not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
     return result
 
