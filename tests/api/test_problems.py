@@ -79,6 +79,14 @@ def test_nul_in_any_query_parameter_is_a_400_naming_it(erp, path):
     assert body["errors"][name] == ["不允许包含空字符（\\x00）。"]
 
 
+def test_more_query_parameters_than_django_reads_is_a_400_problem(erp):
+    query = "&".join(f"p{i}=1" for i in range(1001))
+
+    body = _problem(erp.get(f"/api/v1/territories/?{query}"), 400)
+
+    assert body["code"] == "too_many_parameters"
+
+
 def test_a_parameter_given_twice_is_a_400_naming_it(erp):
     body = _problem(erp.get("/api/v1/territories/?parent=440000&parent=430000&q=x"), 400)
     assert body["errors"] == {"parent": ["此参数只能给出一次。"]}
