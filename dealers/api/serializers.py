@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import ModelSerializer
+from dealerhub.core.api.serializers import ModelSerializer, PositiveIntegerField
 
 from ..choices import DealerType, Decision, RedFlag, Source, Stage
 from ..models import Candidate, Dealer, Evaluation
@@ -75,10 +75,8 @@ class CandidateWriteSerializer(serializers.Serializer):
     warehouse_m2 = serializers.DecimalField(
         max_digits=10, decimal_places=1, min_value=0, required=False, allow_null=True
     )
-    deliverable_outlets_per_week = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True
-    )
-    covered_outlets = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    deliverable_outlets_per_week = PositiveIntegerField(required=False, allow_null=True)
+    covered_outlets = PositiveIntegerField(required=False, allow_null=True)
 
 
 class CandidateBulkRecordSerializer(CandidateWriteSerializer):

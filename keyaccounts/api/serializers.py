@@ -3,7 +3,11 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import ModelSerializer, QueryIntegerField
+from dealerhub.core.api.serializers import (
+    ModelSerializer,
+    PositiveIntegerField,
+    QueryIntegerField,
+)
 
 from ..choices import AccountFormat, DistributionMode, Quadrant
 from ..models import Assessment, KeyAccount
@@ -86,7 +90,7 @@ def _pct(**kwargs):
 
 
 def _points():
-    return serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    return PositiveIntegerField(required=False, allow_null=True)
 
 
 class AssessmentWriteSerializer(serializers.Serializer):

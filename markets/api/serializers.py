@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import ModelSerializer
+from dealerhub.core.api.serializers import ModelSerializer, PositiveIntegerField
 
 from ..choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
 from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
@@ -54,8 +54,8 @@ class TerritoryWriteSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(
         choices=CityTier.choices, required=False, allow_blank=True, allow_null=True, default=""
     )
-    population_total = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    population_urban = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    population_total = PositiveIntegerField(required=False, allow_null=True)
+    population_urban = PositiveIntegerField(required=False, allow_null=True)
     longitude = serializers.DecimalField(
         max_digits=9,
         decimal_places=6,

@@ -73,6 +73,29 @@ def test_the_served_schema_is_the_generated_one(served_schema):
     assert served_schema == json.loads(json.dumps(generated_schema()))
 
 
+def test_every_integer_a_client_sends_has_a_maximum(served_schema):
+    """Without one, a number past the column's range reaches PostgreSQL and answers 500
+    (schemathesis found population_total = 2**31)."""
+    unbounded = [
+        f"{name}.{field}"
+        for name, component in served_schema["components"]["schemas"].items()
+        if name.endswith("Request")
+        for field, schema in component.get("properties", {}).items()
+        if schema.get("type") == "integer" and "maximum" not in schema
+    ]
+    assert unbounded == []
+
+
+def test_an_integer_past_the_column_is_a_400_naming_it(erp):
+    response = erp.put(
+        "/api/v1/territories/450000",
+        {"name": "广西", "level": "province", "population_total": 2**31},
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["population_total"]
+
+
 def test_info_version_is_a_package_version(served_schema):
     assert str(Version(served_schema["info"]["version"])) == served_schema["info"]["version"]
 

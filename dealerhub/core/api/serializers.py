@@ -15,6 +15,20 @@ class QueryIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+# The largest value of PostgreSQL's integer, the column of Django's (Positive)IntegerField.
+INTEGER_MAX = 2_147_483_647
+
+
+class PositiveIntegerField(serializers.IntegerField):
+    """0 to INTEGER_MAX, what a PositiveIntegerField column holds: a larger number is a 400
+    naming the field, not a database error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INTEGER_MAX)
+        super().__init__(**kwargs)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """The API's ModelSerializer: a model field with choices and blank=True keeps
     allow_blank when it is read-only, so the schema admits the "" such rows hold
