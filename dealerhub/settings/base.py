@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealerhub.core.api.schema.add_error_responses",
         "dealerhub.core.api.schema.tidy_query_parameters",
+        "dealerhub.core.api.schema.non_blank_text",
     ],
 }
 

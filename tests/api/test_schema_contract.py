@@ -13,6 +13,7 @@ from packaging.version import Version
 from rest_framework import serializers
 
 from dealers.models import Dealer
+from dealers.services import dealer_delete
 from integrations.models import IdempotencyRecord
 from tests.keyaccounts.factories import KeyAccountFactory
 
@@ -252,3 +253,30 @@ def test_bulk_results_echo_only_string_codes(erp, world):
         (None, "error"),
         (None, "error"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("since", "codes"),
+    [("0001-01-01T00:00:01+03:02", ["D-GONE"]), ("9999-12-31T23:59:59-03:00", [])],
+)
+def test_a_since_past_what_utc_can_hold_is_before_or_after_everything(erp, world, since, codes):
+    dealer = Dealer.objects.create(
+        external_code="D-GONE", name="x", market=world.shenzhen_market, since=date(2025, 1, 1)
+    )
+    dealer_delete(dealer=dealer)
+
+    response = erp.get("/api/v1/changes/", {"since": since})
+
+    assert response.status_code == 200
+    assert [row["external_code"] for row in response.json()["results"]] == codes
+
+
+def test_required_text_that_is_only_whitespace_is_refused_and_the_schema_says_so(
+    erp, served_schema
+):
+    response = erp.put("/api/v1/territories/450000", {"name": " \f", "level": "province"})
+
+    assert response.status_code == 400
+    assert response.json()["error_codes"] == {"name": ["blank"]}
+    name = served_schema["components"]["schemas"]["TerritoryWriteRequest"]["properties"]["name"]
+    assert name["pattern"] == "\\S"

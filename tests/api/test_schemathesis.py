@@ -129,6 +129,10 @@ def negative_data_rejection_per_record(ctx, response, case):
     validator = _record_validator(case.path)
     invalid = [index for index, record in enumerate(records) if not validator.is_valid(record)]
     if not invalid:
+        if isinstance(case.body, list):
+            # A bare list is the older short form of {"records": [...]} that
+            # SyncMixin.bulk_records still reads; the schema documents only the object.
+            return None
         return negative_data_rejection(ctx, response, case)
     accepted = [index for index in invalid if results[index]["status"] != "error"]
     assert accepted == [], f"invalid records {accepted} were not answered with `error`"

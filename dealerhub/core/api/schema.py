@@ -123,3 +123,19 @@ class DecimalStringFieldExtension(OpenApiSerializerFieldExtension):
             number = digits
         sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
         return {"type": "string", "format": "decimal", "pattern": f"^{sign}{number}$"}
+
+
+def non_blank_text(result, generator, request, public):
+    """A required text field refuses a value that is only whitespace (DRF trims before it
+    checks for blank), which `minLength: 1` alone does not say: add `pattern: \\S`."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for schema in component.get("properties", {}).values():
+            if (
+                schema.get("type") == "string"
+                and schema.get("minLength", 0) >= 1
+                and not {"pattern", "format", "enum"} & set(schema)
+            ):
+                schema["pattern"] = "\\S"
+    return result
