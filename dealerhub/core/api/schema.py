@@ -125,9 +125,15 @@ class DecimalStringFieldExtension(OpenApiSerializerFieldExtension):
         return {"type": "string", "format": "decimal", "pattern": f"^{sign}{number}$"}
 
 
+NOT_BLANK = "^[\\s\\S]*\\S[\\s\\S]*$"
+
+
 def non_blank_text(result, generator, request, public):
     """A required text field refuses a value that is only whitespace (DRF trims before it
-    checks for blank), which `minLength: 1` alone does not say: add `pattern: \\S`."""
+    checks for blank), which `minLength: 1` alone does not say: add a pattern "contains a
+    non-space character". Spelled as a whole-string match, because some tools (schemathesis
+    among them) read every pattern as anchored, which would turn a bare \\S into "no
+    spaces at all"."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.endswith("Request"):
             continue
@@ -137,5 +143,5 @@ def non_blank_text(result, generator, request, public):
                 and schema.get("minLength", 0) >= 1
                 and not {"pattern", "format", "enum"} & set(schema)
             ):
-                schema["pattern"] = "\\S"
+                schema["pattern"] = NOT_BLANK
     return result
