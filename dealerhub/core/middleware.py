@@ -37,6 +37,7 @@ class ApiErrorsMiddleware:
     - A NUL byte in the query string is refused with a 400 naming the parameter:
       PostgreSQL cannot store or compare text containing it, so a filter would crash.
       So is a parameter given twice: no API parameter is a list.
+    - A missing trailing slash on a write redirects with 308 (method and body kept).
     - Error pages Django renders itself (no URL matched, a method the route does not
       declare, a body over the size limit, DEBUG's technical pages) become problem details.
     """
@@ -68,6 +69,10 @@ class ApiErrorsMiddleware:
                 exceptions.ValidationError({key: [GIVE_ONCE] for key in repeated})
             )
         response = self.get_response(request)
+        if response.status_code == 301 and request.method not in ("GET", "HEAD", "OPTIONS"):
+            # APPEND_SLASH's redirect: with 301 clients resend a POST as a GET, so the body
+            # would be lost while the client sees a 200; 308 keeps the method and body.
+            response.status_code = 308
         if response.status_code >= 400 and not _is_json(response):
             if response.status_code >= 500 and settings.DEBUG:
                 return response  # keep the traceback page for the developer

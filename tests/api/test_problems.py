@@ -223,6 +223,14 @@ def test_a_method_django_refuses_on_an_api_path_is_a_405_problem(rf):
     assert "POST" in json.loads(response.content)["title"]
 
 
+def test_a_write_to_a_path_missing_its_slash_redirects_keeping_method_and_body(erp):
+    response = erp.post("/api/v1/surveys", {"market": "440300"})
+
+    assert response.status_code == 308
+    assert response["Location"] == "/api/v1/surveys/"
+    assert erp.get("/api/v1/markets").status_code == 301
+
+
 def test_pages_outside_the_api_keep_their_html_error_pages(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
