@@ -26,6 +26,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.find(raw)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        client = getattr(token.user, "api_client", None)
+        if client is not None and not client.is_active:
+            # Otherwise its scopes deny everything and it would see 404s, not a credential error.
+            raise exceptions.AuthenticationFailed(_("This ERP client is deactivated."))
         now = timezone.now()
         if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
             # Conditional update: concurrent requests write the timestamp once a minute,

@@ -6,13 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from dealerhub import views as project_views
 from dealerhub.core import views as core_views
+from dealerhub.core.api.schema import SchemaContentNegotiation
 
 api_v1 = [
     path("", include("markets.api.urls")),
     path("", include("dealers.api.urls")),
     path("", include("keyaccounts.api.urls")),
     path("", include("integrations.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=SchemaContentNegotiation),
+        name="api-schema",
+    ),
     path(
         "docs/",
         # Redoc injects its own styles and renders in a worker; allow just that here.
@@ -44,5 +49,6 @@ urlpatterns = [
 admin.site.site_header = "DealerHub"
 admin.site.site_title = "DealerHub"
 
+handler400 = "dealerhub.core.views.bad_request"
 handler404 = "dealerhub.core.views.page_not_found"
 handler500 = "dealerhub.core.views.server_error"

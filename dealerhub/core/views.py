@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import APIException, NotFound, ParseError
 
+from .api.exceptions import as_api_exception, problem_response
 from .health import check_database, run_checks
 
 
@@ -48,26 +50,30 @@ def healthz(request):
     )
 
 
-def _api_problem(request, status: int, title: str, code: str):
-    response = JsonResponse(
-        {"type": "about:blank", "status": status, "title": title, "code": code, "detail": title},
-        status=status,
-        json_dumps_params={"ensure_ascii": False},
-    )
-    response["Content-Type"] = "application/problem+json"
-    return response
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    """API paths: a body over the size limit is a 413 problem, anything else a 400 one."""
+    if _is_api(request):
+        api_exc = as_api_exception(exception)
+        if not isinstance(api_exc, APIException):
+            api_exc = ParseError(_("Bad request."))
+        return problem_response(api_exc)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception=None):
     """API paths get the API's error format; pages get the normal 404 page."""
-    if request.path.startswith("/api/"):
-        return _api_problem(request, 404, _("Not found."), "not_found")
+    if _is_api(request):
+        return problem_response(NotFound())
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    if request.path.startswith("/api/"):
-        return _api_problem(request, 500, _("A server error occurred."), "server_error")
+    if _is_api(request):
+        return problem_response(APIException())
     return defaults.server_error(request)
 
 

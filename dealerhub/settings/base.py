@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware (translated titles), around everything that may answer an
+    # API request with an HTML error page.
+    "dealerhub.core.middleware.ApiErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -231,6 +234,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST framework ---------------------------------------------------------------
+# Request bodies Django reads into memory: a bulk batch of 1,000 records with long texts
+# must fit (Django's 2.5 MB does not); larger bodies get a 413 problem without being read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
@@ -238,6 +244,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: no endpoint takes uploads, and the schema then promises no form bodies.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # `format` filters key accounts; only the schema view reads ?format= (json or yaml).
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PAGINATION_CLASS": "dealerhub.core.api.pagination.SyncCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dealerhub.core.api.exceptions.problem_exception_handler",
@@ -257,6 +268,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealerhub.core.api.schema.add_error_responses",
+        "dealerhub.core.api.schema.tidy_query_parameters",
+        "dealerhub.core.api.schema.non_blank_text",
     ],
 }
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 
 from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncViewSet
-from dealerhub.core.filters import SinceFilter
+from dealerhub.core.filters import SinceFilter, StrictBooleanFilter
 from dealerhub.core.scoping import allowed_paths
 
 from .. import services
@@ -22,7 +22,7 @@ from .serializers import (
 
 class DealerFilterSet(django_filters.FilterSet):
     market = django_filters.CharFilter(field_name="market__territory__code")
-    active = django_filters.BooleanFilter()
+    active = StrictBooleanFilter()
     updated_since = SinceFilter(field_name="updated_at")
 
     class Meta:

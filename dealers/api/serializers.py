@@ -1,7 +1,12 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import ExternalCodeField
+from dealerhub.core.api.serializers import (
+    ExternalCodeField,
+    ModelSerializer,
+    PositiveIntegerField,
+)
 
 from ..choices import DealerType, Decision, RedFlag, Source, Stage
 from ..models import Candidate, Dealer, Evaluation
@@ -34,7 +39,7 @@ PUBLIC_FIELDS = [
 ]
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(ModelSerializer):
     """A dealer candidate; `market` is the market territory's administrative code.
 
     The owner's personal details are included for managers and HQ only.
@@ -74,10 +79,8 @@ class CandidateWriteSerializer(serializers.Serializer):
     warehouse_m2 = serializers.DecimalField(
         max_digits=10, decimal_places=1, min_value=0, required=False, allow_null=True
     )
-    deliverable_outlets_per_week = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True
-    )
-    covered_outlets = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    deliverable_outlets_per_week = PositiveIntegerField(required=False, allow_null=True)
+    covered_outlets = PositiveIntegerField(required=False, allow_null=True)
 
 
 class CandidateBulkRecordSerializer(CandidateWriteSerializer):
@@ -88,15 +91,50 @@ class CandidateBulkSerializer(serializers.Serializer):
     records = CandidateBulkRecordSerializer(many=True, max_length=1000)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5, "nullable": True},
+    }
+)
+class RatingsField(serializers.DictField):
+    """{sub-item code: level}; a level is a whole number (1–5, checked against the template
+    by the service) or null for "not rated". Anything else is refused here, naming the code."""
+
+    child = serializers.JSONField()
+
+    def to_internal_value(self, data):
+        ratings = {
+            # 4.0 is the number 4 (as for DRF's IntegerField); 4.5 and "4" are not.
+            code: int(level) if isinstance(level, float) and level.is_integer() else level
+            for code, level in super().to_internal_value(data).items()
+        }
+        wrong = sorted(
+            code
+            for code, level in ratings.items()
+            if level is not None and (isinstance(level, bool) or not isinstance(level, int))
+        )
+        if wrong:
+            raise serializers.ValidationError(
+                _("Ratings must be whole numbers from 1 to 5: %(codes)s.")
+                % {"codes": ", ".join(wrong)}
+            )
+        return ratings
+
+
+@extend_schema_field({"type": "string", "enum": RedFlag.values})
+class RedFlagCodeField(serializers.CharField):
+    """A red-flag code: the schema lists them; the service names every unknown one."""
+
+
 class EvaluationWriteSerializer(serializers.Serializer):
     """Body of POST /api/v1/dealer-candidates/{external_code}/evaluations."""
 
-    ratings = serializers.DictField(
-        child=serializers.JSONField(),
+    ratings = RatingsField(
         help_text=_('Sub-item code → level 1–5 (e.g. {"brand_interest": 4}).'),
     )
     red_flags = serializers.ListField(
-        child=serializers.CharField(),
+        child=RedFlagCodeField(),
         required=False,
         default=list,
         help_text=_("Red-flag codes: price_dumping, diversion, withholding_payments."),
@@ -109,7 +147,7 @@ class EvaluationWriteSerializer(serializers.Serializer):
     )
 
 
-class EvaluationResultSerializer(serializers.ModelSerializer):
+class EvaluationResultSerializer(ModelSerializer):
     """An evaluation's scores: criterion scores, total, decision, type, template version."""
 
     candidate = serializers.CharField(source="candidate.external_code")
@@ -120,7 +158,7 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
     )
     total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
-    dealer_type = serializers.ChoiceField(choices=DealerType.choices)
+    dealer_type = serializers.ChoiceField(choices=DealerType.choices, allow_blank=True)
     template_version = serializers.IntegerField(source="template.version")
     template = serializers.CharField(source="template.name")
     red_flags = serializers.ListField(child=serializers.ChoiceField(choices=RedFlag.choices))
@@ -161,7 +199,7 @@ class StageSerializer(serializers.Serializer):
 # --- Dealers (ERP master data) ------------------------------------------------------------
 
 
-class DealerSerializer(serializers.ModelSerializer):
+class DealerSerializer(ModelSerializer):
     """An active or former dealer; `market` is the market territory's administrative code."""
 
     market = serializers.CharField(source="market.territory.code", read_only=True)

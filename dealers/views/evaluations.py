@@ -21,7 +21,7 @@ def _parse_evaluation_post(post, spec) -> tuple[dict, dict, list, dict]:
     notes: dict[str, str] = {}
     for code in spec.subitem_codes:
         raw = post.get(f"r_{code}", "")
-        if raw.isdigit():
+        if raw.isdecimal():  # isdigit() accepts "²", which int() refuses
             ratings[code] = int(raw)
         note = post.get(f"n_{code}", "").strip()
         if note:
@@ -46,7 +46,7 @@ def _parse_evaluation_post(post, spec) -> tuple[dict, dict, list, dict]:
 
 
 def _posted_id(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return int(raw) if raw and raw.isascii() and raw.isdecimal() else None
 
 
 @login_required

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from dealerhub.core.api.serializers import ModelSerializer
+
 from ..models import Tombstone
 
 
-class TombstoneSerializer(serializers.ModelSerializer):
+class TombstoneSerializer(ModelSerializer):
     """A deletion: which record of which resource disappeared, and when."""
 
     deleted = serializers.BooleanField(default=True, read_only=True)

@@ -3,13 +3,18 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import ExternalCodeField
+from dealerhub.core.api.serializers import (
+    ExternalCodeField,
+    ModelSerializer,
+    PositiveIntegerField,
+    QueryIntegerField,
+)
 
 from ..choices import AccountFormat, DistributionMode, Quadrant
 from ..models import Assessment, KeyAccount
 
 
-class KeyAccountSerializer(serializers.ModelSerializer):
+class KeyAccountSerializer(ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     format = serializers.ChoiceField(choices=AccountFormat.choices, read_only=True)
 
@@ -66,7 +71,7 @@ def _pct(**kwargs):
 
 
 def _points():
-    return serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    return PositiveIntegerField(required=False, allow_null=True)
 
 
 class AssessmentWriteSerializer(serializers.Serializer):
@@ -101,7 +106,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
     total_skus_in_category = _points()
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     external_code = serializers.CharField(source="account.external_code", read_only=True)
     template_version = serializers.IntegerField(source="template.version", read_only=True)
     quadrant = serializers.ChoiceField(choices=Quadrant.choices, read_only=True)
@@ -139,6 +144,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class MatrixQuerySerializer(serializers.Serializer):
+    """Query parameters of GET /api/v1/ka-matrix."""
+
+    year = QueryIntegerField(min_value=2000, max_value=2100)
+    region = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=_("Territory code: only accounts below it."),
+    )
 
 
 class MatrixPointSerializer(serializers.Serializer):

@@ -1,7 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from .serializers import (
     KeyAccountSerializer,
     KeyAccountWriteSerializer,
     MatrixPointSerializer,
+    MatrixQuerySerializer,
 )
 
 
@@ -129,23 +129,21 @@ class MatrixView(APIView):
     throttle_classes = [TokenRateThrottle]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True),
-            OpenApiParameter("region", OpenApiTypes.STR, description="territory code"),
-        ],
+        parameters=[MatrixQuerySerializer],
         responses={200: MatrixPointSerializer(many=True)},
         summary="Portfolio matrix of key accounts for a year",
     )
     def get(self, request):
-        raw_year = request.query_params.get("year", "")
-        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
-            raise exceptions.ValidationError({"year": [_("Give the year as YYYY.")]})
+        query = MatrixQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         region = None
-        if code := request.query_params.get("region"):
+        if code := query.validated_data.get("region"):
             region = Territory.objects.for_user(request.user).filter(code=code).first()
             if region is None:
                 raise exceptions.ValidationError(
                     {"region": [_("No territory in your scope has this code.")]}
                 )
-        points = selectors.matrix(user=request.user, year=int(raw_year), region=region)
+        points = selectors.matrix(
+            user=request.user, year=query.validated_data["year"], region=region
+        )
         return Response(MatrixPointSerializer(points, many=True).data)

@@ -30,12 +30,12 @@ def assessment_edit(request, pk: int):
         raise PermissionDenied
     year = request.GET.get("year") or request.POST.get("year")
     instance = None
-    if year and str(year).isdigit():
+    if year and str(year).isdecimal():
         instance = Assessment.objects.filter(account=account, year=int(year)).first()
     form = AssessmentForm(
         request.POST or None,
         instance=instance,
-        initial={"year": int(year) if year and str(year).isdigit() else timezone.now().year},
+        initial={"year": int(year) if year and str(year).isdecimal() else timezone.now().year},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

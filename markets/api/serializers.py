@@ -1,13 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dealerhub.core.api.serializers import ExternalCodeField
+from dealerhub.core.api.serializers import (
+    ExternalCodeField,
+    ModelSerializer,
+    PositiveIntegerField,
+)
 
 from ..choices import CityTier, MarketStatus, OutletKind, TerritoryLevel
 from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 
 
-class TerritorySerializer(serializers.ModelSerializer):
+class TerritorySerializer(ModelSerializer):
     """A territory as ERPs see it; `parent` is the parent's administrative code."""
 
     code = serializers.CharField(read_only=True)
@@ -54,8 +58,8 @@ class TerritoryWriteSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(
         choices=CityTier.choices, required=False, allow_blank=True, allow_null=True, default=""
     )
-    population_total = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    population_urban = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    population_total = PositiveIntegerField(required=False, allow_null=True)
+    population_urban = PositiveIntegerField(required=False, allow_null=True)
     longitude = serializers.DecimalField(
         max_digits=9,
         decimal_places=6,
@@ -82,7 +86,7 @@ class TerritoryBulkSerializer(serializers.Serializer):
     records = TerritoryBulkItemSerializer(many=True, max_length=1000)
 
 
-class MarketSerializer(serializers.ModelSerializer):
+class MarketSerializer(ModelSerializer):
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="territory.name", read_only=True)
     status = serializers.ChoiceField(choices=MarketStatus.choices, read_only=True)
@@ -94,7 +98,7 @@ class MarketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(ModelSerializer):
     """An outlet as ERPs see it; `territory` is the administrative code it sits in."""
 
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -168,7 +172,7 @@ SURVEY_FIELDS = [
 ]
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ModelSerializer):
     market = serializers.CharField(source="market.territory.code", read_only=True)
     rep = serializers.CharField(source="rep.username", read_only=True)
 
@@ -187,7 +191,7 @@ class SurveySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "market", "rep", "completeness", "updated_at"]
 
 
-class SurveyCreateSerializer(serializers.ModelSerializer):
+class SurveyCreateSerializer(ModelSerializer):
     """Body of POST /api/v1/surveys/: any subset of the sections may be sent."""
 
     market = serializers.CharField(max_length=12, help_text=_("The market's territory code."))
@@ -200,7 +204,7 @@ class SurveyCreateSerializer(serializers.ModelSerializer):
         }
 
 
-class SurveyUpdateSerializer(serializers.ModelSerializer):
+class SurveyUpdateSerializer(ModelSerializer):
     """Body of PATCH /api/v1/surveys/{id}: a partial save of any sections."""
 
     class Meta:
@@ -208,7 +212,7 @@ class SurveyUpdateSerializer(serializers.ModelSerializer):
         fields = ["surveyed_on", *SURVEY_FIELDS]
 
 
-class MarketPlanSerializer(serializers.ModelSerializer):
+class MarketPlanSerializer(ModelSerializer):
     """A market plan; `market` is the market's territory code, `channel_plan` is
     {channel: {"dealers": n, "outlets": n}}."""
 

@@ -40,7 +40,7 @@ def validate_territory_fields(
 ) -> dict[str, str]:
     """Field-level checks that need no database; returns {field: message}."""
     errors: dict[str, str] = {}
-    if not code or not code.isdigit() or len(code) > 12:
+    if not code or not (code.isascii() and code.isdecimal()) or len(code) > 12:
         errors["code"] = _("The code must be 1 to 12 digits.")
     if not name:
         errors["name"] = _("The name is required.")

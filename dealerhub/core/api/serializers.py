@@ -1,4 +1,45 @@
+import re
+
 from rest_framework import serializers
+
+ASCII_INTEGER = re.compile(r"-?[0-9]+")
+
+
+class QueryIntegerField(serializers.IntegerField):
+    """A whole number in a query string, in ASCII digits only: str.isdigit() accepts '²'
+    and int() reads '٢٠٢٥', which is not what a client sending the contract's integer means."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int) and not ASCII_INTEGER.fullmatch(str(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+# The largest value of PostgreSQL's integer, the column of Django's (Positive)IntegerField.
+INTEGER_MAX = 2_147_483_647
+
+
+class PositiveIntegerField(serializers.IntegerField):
+    """0 to INTEGER_MAX, what a PositiveIntegerField column holds: a larger number is a 400
+    naming the field, not a database error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", INTEGER_MAX)
+        super().__init__(**kwargs)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's ModelSerializer: a model field with choices and blank=True keeps
+    allow_blank when it is read-only, so the schema admits the "" such rows hold
+    (DRF drops allow_blank from read-only fields, and generated clients then reject "")."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choice = "choices" in kwargs and kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice:
+            kwargs["allow_blank"] = True
+        return kwargs
 
 
 class BulkResultLineSerializer(serializers.Serializer):

@@ -122,6 +122,8 @@ class IdempotencyMixin(_View):
         key = request.headers.get("Idempotency-Key")
         if request.method not in UNSAFE_METHODS or not key:
             return
+        if not hasattr(self, request.method.lower()):
+            return  # the route does not take this method: a 405, which claims no key
         if len(key) > 255:
             raise exceptions.ValidationError({"Idempotency-Key": [_("At most 255 characters.")]})
         fingerprint = idempotency.request_fingerprint(
@@ -228,7 +230,7 @@ class BulkRecords:
                 )
                 records.append({key: code if isinstance(code, str) else None, "errors": detail})
                 continue
-            data[key] = code
+            data.setdefault(key, code)  # the validated key (a code sent as 7 reads "7")
             records.append(data)
         return records
 
