@@ -33,7 +33,7 @@ def _refuse_stale(instance, expected_updated_at) -> None:
 @transaction.atomic
 def candidate_upsert(
     *, external_code: str, values: dict, user=None, expected_updated_at=None
-) -> tuple[Candidate, bool]:
+) -> Candidate:
     """Create or update a candidate by its external code; capacity changes re-score it."""
     candidate = Candidate.objects.select_for_update().filter(external_code=external_code).first()
     created = candidate is None
@@ -64,7 +64,7 @@ def candidate_upsert(
         getattr(candidate, n) != before[n] for n in Candidate.CAPACITY_FIELDS
     ):
         recompute_candidate(candidate_id=candidate.pk)
-    return candidate, created
+    return candidate
 
 
 def candidate_add_red_flag(*, candidate_id: int, flag: str) -> Candidate:

@@ -163,7 +163,7 @@ def evaluation_save(
         # The candidate's other (submitted) scorecards are scored against its measures too.
         recompute_candidate(candidate_id=candidate.pk)
     if submit:
-        mark_sheets_stale(candidate.pk)
+        mark_sheets_stale(candidate_id=candidate.pk)
     return evaluation, result
 
 

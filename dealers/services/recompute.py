@@ -223,7 +223,7 @@ def recompute_job_run(
     return job
 
 
-def mark_sheets_stale(candidate_id: int) -> None:
+def mark_sheets_stale(*, candidate_id: int) -> None:
     stale = list(
         EvaluationSheet.objects.filter(
             candidate_id=candidate_id, status=SheetStatus.READY
@@ -236,7 +236,7 @@ def mark_sheets_stale(candidate_id: int) -> None:
         queue_sheet_renders(stale)
 
 
-def queue_sheet_renders(sheet_ids: list[int], chunk: int = 10) -> None:
+def queue_sheet_renders(sheet_ids: list[int], *, chunk: int = 10) -> None:
     """Render sheets after commit, in chunks (never one task per row for big sets)."""
 
     ids = list(sheet_ids)

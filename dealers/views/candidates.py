@@ -120,7 +120,7 @@ def candidate_edit(request, pk: int | None = None):
             form.add_error("external_code", _("Another candidate has this code."))
         else:
             try:
-                candidate, _created = services.candidate_upsert(
+                candidate = services.candidate_upsert(
                     external_code=code,
                     values=data,
                     user=request.user,

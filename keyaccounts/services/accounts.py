@@ -28,10 +28,9 @@ from ..models import (
 @transaction.atomic
 def account_upsert(
     *, external_code: str, data: Mapping[str, object], territory: Territory | None = None
-) -> tuple[KeyAccount, bool]:
+) -> KeyAccount:
     """Create or update an account by its external code (the ERP's key)."""
     account = KeyAccount.objects.select_for_update().filter(external_code=external_code).first()
-    created = account is None
     if account is None:
         if territory is None:
             raise ValidationError({"territory": _("A new key account needs its home territory.")})
@@ -43,7 +42,7 @@ def account_upsert(
             setattr(account, name, data[name] if data[name] is not None else "")
     account.full_clean()
     account.save()
-    return account, created
+    return account
 
 
 @transaction.atomic

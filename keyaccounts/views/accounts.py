@@ -146,7 +146,7 @@ def account_create(request):
         if KeyAccount.objects.filter(external_code=data["external_code"]).exists():
             form.add_error("external_code", _("A key account with this code exists."))
         else:
-            account, _created = services.account_upsert(
+            account = services.account_upsert(
                 external_code=data["external_code"],
                 data={k: v for k, v in data.items() if k not in ("external_code", "territory")},
                 territory=data["territory"],

@@ -177,7 +177,7 @@ def _clean_channel_plan(value) -> dict:
     return cleaned
 
 
-def queue_dealer_recompute(market_id: int) -> None:
+def queue_dealer_recompute(*, market_id: int) -> None:
     """Tell the apps above that capacity changed (dealers writes its re-scoring job row in
     this transaction and queues it on commit)."""
     hooks.market_capacity_changed.send(market_id=market_id)
@@ -206,5 +206,5 @@ def market_plan_save(*, market_id: int, expected_updated_at=None, **values):
     plan.save()
     after = {name: getattr(plan, name) for name in MarketPlan.CAPACITY_FIELDS}
     if before != after:
-        queue_dealer_recompute(market.pk)
+        queue_dealer_recompute(market_id=market.pk)
     return plan
