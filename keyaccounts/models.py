@@ -249,6 +249,29 @@ class AccountYear(TimeStampedModel):
 class Assessment(TimeStampedModel):
     """A yearly attractiveness × supportiveness assessment: raw measures and their scores."""
 
+    # The raw measures people enter (form, API, service); points give the shares.
+    MEASURE_FIELDS = (
+        "annual_turnover",
+        "growth_rate",
+        "dso_days",
+        "merchandising_share",
+        "activity_share",
+        "skus_carried",
+        "buyer_relationship",
+        "profitability",
+        "market_share",
+        "product_distribution",
+        "inventory_days",
+    )
+    POINT_FIELDS = (
+        "our_merchandising_points",
+        "total_merchandising_points",
+        "our_activity_points",
+        "total_activity_points",
+        "our_skus_in_category",
+        "total_skus_in_category",
+    )
+
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="assessments")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     template = models.ForeignKey(

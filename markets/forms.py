@@ -66,25 +66,8 @@ class MarketPlanForm(forms.ModelForm):
 
     class Meta:
         model = MarketPlan
-        fields = [
-            "sales_target",
-            "market_share_target",
-            "monthly_sell_in_target",
-            "start_date",
-            "target_date",
-            "schedule",
-            "entry_products",
-            "price_policy",
-            "channel_model",
-            "planned_dealer_count",
-            "planned_ka_stores",
-            "promotion_plan",
-            "model_store_plan",
-            "working_capital",
-            "warehouse_m2",
-            "deliverable_outlets_per_week",
-            "external_code",
-        ]
+        # channel_plan has its own per-channel inputs on the page.
+        fields = [name for name in MarketPlan.PLAN_FIELDS if name != "channel_plan"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -15,29 +15,10 @@ from ..models import (
 )
 from .templates import default_template, publish_quadrant_changes
 
-MEASURE_FIELDS = (
-    "annual_turnover",
-    "growth_rate",
-    "dso_days",
-    "merchandising_share",
-    "activity_share",
-    "skus_carried",
-    "buyer_relationship",
-    "profitability",
-    "market_share",
-    "product_distribution",
-    "inventory_days",
-)
+MEASURE_FIELDS = Assessment.MEASURE_FIELDS
 
 
-POINT_FIELDS = (
-    "our_merchandising_points",
-    "total_merchandising_points",
-    "our_activity_points",
-    "total_activity_points",
-    "our_skus_in_category",
-    "total_skus_in_category",
-)
+POINT_FIELDS = Assessment.POINT_FIELDS
 
 
 def _shares_from_points(values: dict) -> dict:
