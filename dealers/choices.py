@@ -73,6 +73,7 @@ class Decision(models.TextChoices):
     REJECT = scoring.REJECT, _("Reject")
     NURTURE = scoring.NURTURE, _("Nurture")
     INSUFFICIENT = scoring.INSUFFICIENT, _("Insufficient strength")
+    OVERSIZED = scoring.OVERSIZED, _("Oversized (the big customer bullies the factory)")
     STRONGLY_RECOMMENDED = scoring.STRONGLY_RECOMMENDED, _("Strongly recommended")
     RECOMMENDED = scoring.RECOMMENDED, _("Recommended")
     CONDITIONAL = scoring.CONDITIONAL, _("Conditional")

@@ -1,5 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,7 @@ from .querysets import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+SCORE = {"validators": [MinValueValidator(0), MaxValueValidator(100)]}
 
 
 # --- Scorecard templates --------------------------------------------------------------------
@@ -47,6 +50,51 @@ class ScorecardTemplate(TimeStampedModel):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    # Gates, bands and the strength-fit function of this version (20-dealers.md). The
+    # defaults are the spec's second version; version 1 kept plateau 2 and floor 60.
+    reputation_veto_below = models.DecimalField(
+        _("reputation veto below"), max_digits=4, decimal_places=1, default=40, **SCORE
+    )
+    willingness_gate_below = models.DecimalField(
+        _("willingness gate below"), max_digits=4, decimal_places=1, default=60, **SCORE
+    )
+    strength_gate_below = models.DecimalField(
+        _("strength gate below"), max_digits=4, decimal_places=1, default=60, **SCORE
+    )
+    band_strong = models.DecimalField(
+        _("strongly recommended from"), max_digits=4, decimal_places=1, default=80, **SCORE
+    )
+    band_recommended = models.DecimalField(
+        _("recommended from"), max_digits=4, decimal_places=1, default=65, **SCORE
+    )
+    band_conditional = models.DecimalField(
+        _("conditional from"), max_digits=4, decimal_places=1, default=50, **SCORE
+    )
+    fit_plateau_end = models.DecimalField(
+        _("full fit up to ratio"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.5"),
+        validators=[MinValueValidator(1)],
+    )
+    fit_slope = models.DecimalField(
+        _("points lost per unit of ratio above it"),
+        max_digits=5,
+        decimal_places=2,
+        default=20,
+        validators=[MinValueValidator(0)],
+    )
+    fit_floor = models.DecimalField(
+        _("lowest fit points"), max_digits=4, decimal_places=1, default=20, **SCORE
+    )
+    oversized_warning_ratio = models.DecimalField(
+        _("oversized warning above mean ratio"),
+        max_digits=4,
+        decimal_places=2,
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         verbose_name = _("scorecard template")

@@ -23,6 +23,7 @@ RED_FLAGS = ("price_dumping", "diversion", "withholding_payments")
 REJECT = "reject"
 NURTURE = "nurture"
 INSUFFICIENT = "insufficient"
+OVERSIZED = "oversized"
 STRONGLY_RECOMMENDED = "strongly_recommended"
 RECOMMENDED = "recommended"
 CONDITIONAL = "conditional"
@@ -31,13 +32,15 @@ DECISIONS = (
     REJECT,
     NURTURE,
     INSUFFICIENT,
+    OVERSIZED,
     STRONGLY_RECOMMENDED,
     RECOMMENDED,
     CONDITIONAL,
     NOT_RECOMMENDED,
 )
-# Decisions that let a candidate be selected for negotiation (pipeline rule 2).
-SELECTABLE_DECISIONS = frozenset(DECISIONS) - {REJECT, NURTURE}
+# Decisions that let a candidate be selected for negotiation (pipeline rule 2) and that
+# count as a qualified candidate (rule 3): never settle for second best.
+SELECTABLE_DECISIONS = frozenset({STRONGLY_RECOMMENDED, RECOMMENDED, CONDITIONAL})
 
 TYPE_1 = "type1"  # strong network, strong capital
 TYPE_2 = "type2"  # capital, no network yet
