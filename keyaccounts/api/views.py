@@ -103,10 +103,8 @@ class AssessmentViewSet(SyncViewSet):
             data = {
                 name: getattr(instance, name) for name in AssessmentWriteSerializer().fields
             } | data
-        assessment, created = services.assessment_upsert(
-            account=self._account(), year=year, measures=data
-        )
-        return assessment, Outcome.CREATED if created else Outcome.UPDATED
+        assessment = services.assessment_upsert(account=self._account(), year=year, measures=data)
+        return assessment, Outcome.CREATED if instance is None else Outcome.UPDATED
 
     @extend_schema(responses={200: AssessmentSerializer}, summary="A key account's assessment")
     def retrieve(self, request, *args, **kwargs):

@@ -42,13 +42,12 @@ def _shares_from_points(values: dict) -> dict:
 @transaction.atomic
 def assessment_upsert(
     *, account: KeyAccount, year: int, measures: Mapping[str, object]
-) -> tuple[Assessment, bool]:
+) -> Assessment:
     """Create or update the year's assessment under the current default template."""
     template = default_template()
     values = {name: measures.get(name) for name in (*MEASURE_FIELDS, *POINT_FIELDS)}
     values = _shares_from_points(values)
     assessment = Assessment.objects.select_for_update().filter(account=account, year=year).first()
-    created = assessment is None
     previous_quadrant = None if assessment is None else assessment.quadrant
     if assessment is None:
         assessment = Assessment(account=account, year=year)
@@ -68,4 +67,4 @@ def assessment_upsert(
     assessment.save()
     if assessment.quadrant != previous_quadrant:
         publish_quadrant_changes([(assessment.pk, previous_quadrant, assessment.quadrant)])
-    return assessment, created
+    return assessment

@@ -44,11 +44,8 @@ def test_new_template_gets_the_next_version(template):
 
 
 def test_assessment_is_scored_under_the_default_template(accounts, template):
-    assessment, created = services.assessment_upsert(
-        account=accounts.shenzhen, year=2025, measures=MEASURES
-    )
+    assessment = services.assessment_upsert(account=accounts.shenzhen, year=2025, measures=MEASURES)
 
-    assert created is True
     assert (assessment.attractiveness, assessment.supportiveness, assessment.quadrant) == (
         Decimal("56.00"),
         Decimal("46.00"),
@@ -60,9 +57,7 @@ def test_assessment_is_scored_under_the_default_template(accounts, template):
 def test_shares_are_computed_from_points_when_recorded(accounts, template):
     measures = MEASURES | {"our_merchandising_points": 22, "total_merchandising_points": 100}
 
-    assessment, _ = services.assessment_upsert(
-        account=accounts.shenzhen, year=2025, measures=measures
-    )
+    assessment = services.assessment_upsert(account=accounts.shenzhen, year=2025, measures=measures)
 
     assert assessment.merchandising_share == Decimal("22.00")
     assert assessment.supportiveness == Decimal("70.00")  # merch level 5 (30) instead of 1 (6)
@@ -79,13 +74,13 @@ def test_points_above_the_total_are_refused(accounts, template):
 
 
 def test_assessment_upsert_updates_the_same_year(accounts, template):
-    services.assessment_upsert(account=accounts.shenzhen, year=2025, measures=MEASURES)
+    first = services.assessment_upsert(account=accounts.shenzhen, year=2025, measures=MEASURES)
 
-    assessment, created = services.assessment_upsert(
+    assessment = services.assessment_upsert(
         account=accounts.shenzhen, year=2025, measures=MEASURES | {"growth_rate": Decimal(25)}
     )
 
-    assert created is False
+    assert assessment.pk == first.pk
     assert assessment.attractiveness == Decimal("80.00")  # growth level 5: 40 not 16
     assert Assessment.objects.count() == 1
 
