@@ -4,13 +4,12 @@ Each task claims its row before working (see ``dealerhub.core.jobs``), so a dupl
 or redelivered message does nothing; they are queued only through ``enqueue_on_commit``.
 """
 
-import contextlib
-
 from celery import shared_task
 
-from dealerhub.core.jobs import RETRY_OPTIONS, TRANSIENT_ERRORS, new_token
+from dealerhub.core.jobs import RETRY_OPTIONS, new_token, run_progress_job
 
 from . import services
+from .models import RecomputeJob
 from .sheets import RENDER_TIME_LIMIT
 
 RECOMPUTE_LIMITS = {"soft_time_limit": 1800, "time_limit": 1900}
@@ -19,19 +18,12 @@ RECOMPUTE_LIMITS = {"soft_time_limit": 1800, "time_limit": 1900}
 @shared_task(bind=True, **RETRY_OPTIONS, **RECOMPUTE_LIMITS)
 def run_recompute_job(self, job_id: int) -> dict:
     """Run one queued RecomputeJob (set-based; a job already taken is left alone)."""
-    token = self.request.id or new_token()
-    try:
-        job = services.recompute_job_run(job_id=job_id, token=token)
-    except TRANSIENT_ERRORS:
-        with contextlib.suppress(*TRANSIENT_ERRORS):  # the database may be what failed
-            services.recompute_job_release(job_id=job_id, token=token)
-        raise
-    except Exception as exc:  # record why the job failed for the UI, then re-raise
-        services.recompute_job_failed(job_id=job_id, token=token, error=repr(exc))
-        raise
-    if job is None:
-        return {"job": job_id, "skipped": True}
-    return {"job": job_id, "processed": job.processed, "changed": job.changed}
+    return run_progress_job(
+        RecomputeJob,
+        job_id=job_id,
+        token=self.request.id or new_token(),
+        work=services.recompute_job_run,
+    )
 
 
 @shared_task(**RETRY_OPTIONS)

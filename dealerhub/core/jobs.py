@@ -20,11 +20,13 @@ worker that stopped reporting (killed). Re-sending is always safe because of the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.db import InterfaceError, transaction
@@ -219,6 +221,24 @@ def progress_job_release(model, *, job_id: int, token: str) -> None:
     model.objects.filter(pk=job_id, claimed_by=token, status=JobStatus.RUNNING).update(
         status=JobStatus.QUEUED, claimed_by="", updated_at=timezone.now()
     )
+
+
+def run_progress_job(model, *, job_id: int, token: str, work: Callable[..., Any]) -> dict:
+    """The body of every progress-job task: run ``work(job_id=, token=)`` (which claims the
+    job and returns it, or None when another run holds it); on a transient error hand the
+    claim back and re-raise for Celery's retry; on any other error record it and re-raise."""
+    try:
+        job = work(job_id=job_id, token=token)
+    except TRANSIENT_ERRORS:
+        with contextlib.suppress(*TRANSIENT_ERRORS):  # the database may be what failed
+            progress_job_release(model, job_id=job_id, token=token)
+        raise
+    except Exception as exc:  # record why the job failed for the UI, then re-raise
+        progress_job_failed(model, job_id=job_id, token=token, error=repr(exc))
+        raise
+    if job is None:
+        return {"job": job_id, "skipped": True}
+    return {"job": job_id, "processed": job.processed, "changed": job.changed}
 
 
 def sweep_progress_jobs(model, task, *, now: datetime) -> int:

@@ -14,8 +14,6 @@ from .recompute import (
     RECOMPUTE_PARALLEL,
     queue_sheet_renders,
     recompute_candidate,
-    recompute_job_failed,
-    recompute_job_release,
     recompute_job_run,
     recompute_jobs_sweep,
     recompute_market,
@@ -43,7 +41,5 @@ __all__ = [
     "recompute_market",
     "recompute_candidate",
     "recompute_job_run",
-    "recompute_job_failed",
-    "recompute_job_release",
     "recompute_jobs_sweep",
 ]

@@ -245,15 +245,6 @@ def queue_sheet_renders(sheet_ids: list[int], *, chunk: int = 10) -> None:
         enqueue_on_commit(render_sheets, part)
 
 
-def recompute_job_failed(*, job_id: int, token: str, error: str) -> None:
-    jobs.progress_job_failed(RecomputeJob, job_id=job_id, token=token, error=error)
-
-
-def recompute_job_release(*, job_id: int, token: str) -> None:
-    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
-    jobs.progress_job_release(RecomputeJob, job_id=job_id, token=token)
-
-
 def recompute_jobs_sweep(*, now) -> int:
     """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
     return jobs.sweep_progress_jobs(RecomputeJob, run_recompute_job, now=now)

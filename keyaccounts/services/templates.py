@@ -242,15 +242,6 @@ def publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> None
         )
 
 
-def recompute_failed(*, job_id: int, token: str, error: str) -> None:
-    jobs.progress_job_failed(RecomputeJob, job_id=job_id, token=token, error=error)
-
-
-def recompute_release(*, job_id: int, token: str) -> None:
-    """Hand a claimed job back to the queue (a transient error; the retry claims it)."""
-    jobs.progress_job_release(RecomputeJob, job_id=job_id, token=token)
-
-
 def recompute_jobs_sweep(*, now) -> int:
     """Re-send recompute jobs stuck queued or held by a worker that stopped reporting."""
     return jobs.sweep_progress_jobs(RecomputeJob, recompute_assessments, now=now)
