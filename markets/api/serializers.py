@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dealerhub.core.api.serializers import (
+    CoordinateField,
     ExternalCodeField,
     ModelSerializer,
     PositiveIntegerField,
@@ -60,22 +61,8 @@ class TerritoryWriteSerializer(serializers.Serializer):
     )
     population_total = PositiveIntegerField(required=False, allow_null=True)
     population_urban = PositiveIntegerField(required=False, allow_null=True)
-    longitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        allow_null=True,
-    )
-    latitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-        allow_null=True,
-    )
+    longitude = CoordinateField(limit=180)
+    latitude = CoordinateField(limit=90)
 
 
 class TerritoryBulkItemSerializer(TerritoryWriteSerializer):
@@ -128,24 +115,8 @@ class OutletWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OutletKind.choices)
     name = serializers.CharField(max_length=200)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    longitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
-    latitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    longitude = CoordinateField(limit=180, default=None)
+    latitude = CoordinateField(limit=90, default=None)
     contact_name = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default=""
     )

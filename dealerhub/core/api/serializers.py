@@ -29,6 +29,17 @@ class PositiveIntegerField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+class CoordinateField(serializers.DecimalField):
+    """A longitude (``limit=180``) or latitude (``limit=90``) in degrees, 6 decimals, optional."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(
+            max_digits=9, decimal_places=6, min_value=-limit, max_value=limit, **kwargs
+        )
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """The API's ModelSerializer: a model field with choices and blank=True keeps
     allow_blank when it is read-only, so the schema admits the "" such rows hold
