@@ -241,19 +241,12 @@ def years_edit(request, pk: int):
     account = _editable_account(request, pk)
     queryset = AccountYear.objects.filter(account=account).order_by("year")
     formset = AccountYearFormSet(request.POST or None, queryset=queryset, prefix="years")
-    if request.method == "POST" and formset.is_valid():
-        rows = [form.save(commit=False) for form in formset.forms if form.has_changed()]
-        try:
-            services.account_years_save(account=account, years=rows)
-        except ValidationError as exc:
-            formset._non_form_errors = formset.error_class(exc.messages)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("keyaccounts:account_detail", args=[account.pk]))
-    return render(
+    return _table_edit(
         request,
-        "keyaccounts/table_form.html",
-        {"formset": formset, "account": account, "title": _("Network and our business by year")},
+        account=account,
+        formset=formset,
+        save=lambda rows: services.account_years_save(account=account, years=rows),
+        title=_("Network and our business by year"),
     )
 
 
@@ -277,10 +270,22 @@ def comparison_edit(request, pk: int):
     for form in formset.forms:
         aspect = form.initial.get("aspect") or form.instance.aspect
         form.row_label = ComparisonAspect(aspect).label if aspect else ""
+    return _table_edit(
+        request,
+        account=account,
+        formset=formset,
+        save=lambda rows: services.comparisons_save(account=account, rows=rows),
+        title=_("Competitive comparison"),
+    )
+
+
+def _table_edit(request, *, account, formset, save, title):
+    """A table of rows edited as one formset: the changed rows go to ``save`` in one call;
+    its refusal shows above the table and nothing is saved."""
     if request.method == "POST" and formset.is_valid():
         rows = [form.save(commit=False) for form in formset.forms if form.has_changed()]
         try:
-            services.comparisons_save(account=account, rows=rows)
+            save(rows)
         except ValidationError as exc:
             formset._non_form_errors = formset.error_class(exc.messages)
         else:
@@ -289,5 +294,5 @@ def comparison_edit(request, pk: int):
     return render(
         request,
         "keyaccounts/table_form.html",
-        {"formset": formset, "account": account, "title": _("Competitive comparison")},
+        {"formset": formset, "account": account, "title": title},
     )
