@@ -18,17 +18,11 @@ from ..choices import OutletKind
 from ..models import Market, Outlet, OutletImport, Territory
 
 OUTLET_COLUMNS = ("kind", "name")
-
-
-OUTLET_OPTIONAL_COLUMNS = (
-    "address",
-    "longitude",
-    "latitude",
-    "contact_name",
-    "contact_phone",
-    "external_code",
-    "territory_code",
-)
+# The outlet's own fields an import writes, after its kind and name.
+DETAIL_FIELDS = ("address", "longitude", "latitude", "contact_name", "contact_phone")
+OUTLET_OPTIONAL_COLUMNS = (*DETAIL_FIELDS, "external_code", "territory_code")
+# An export reads back in as an import: the same columns in the same order.
+EXPORT_HEADER = (*OUTLET_COLUMNS, *OUTLET_OPTIONAL_COLUMNS)
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -228,16 +222,7 @@ def outlet_import_apply(*, import_id: int, by, accept_errors: bool = False):
         )
     }
     to_create, to_update = [], []
-    fields = [
-        "territory_id",
-        "kind",
-        "name",
-        "address",
-        "longitude",
-        "latitude",
-        "contact_name",
-        "contact_phone",
-    ]
+    fields = ["territory_id", *OUTLET_COLUMNS, *DETAIL_FIELDS]
     for row in rows:
         outlet = by_code.get(row["external_code"]) if row["external_code"] else None
         if outlet is None:
@@ -268,18 +253,7 @@ def outlet_import_apply(*, import_id: int, by, accept_errors: bool = False):
         outlet.updated_at = now
     Outlet.objects.bulk_update(
         to_update,
-        [
-            "territory",
-            "kind",
-            "name",
-            "address",
-            "longitude",
-            "latitude",
-            "contact_name",
-            "contact_phone",
-            "external_code",
-            "updated_at",
-        ],
+        ["territory", *OUTLET_COLUMNS, *DETAIL_FIELDS, "external_code", "updated_at"],
         batch_size=1000,
     )
     batch.applied_at = now
@@ -287,19 +261,6 @@ def outlet_import_apply(*, import_id: int, by, accept_errors: bool = False):
     batch.updated_count = len(to_update)
     batch.save(update_fields=["applied_at", "created_count", "updated_count"])
     return batch
-
-
-EXPORT_HEADER = (
-    "kind",
-    "name",
-    "address",
-    "longitude",
-    "latitude",
-    "contact_name",
-    "contact_phone",
-    "external_code",
-    "territory_code",
-)
 
 
 def outlets_export_xlsx(*, outlets) -> bytes:
