@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiToken, Role
 from dealerhub.core import jobs
 from dealerhub.core.jobs import enqueue_on_commit
+from dealerhub.core.scoping import allowed_paths, path_visible
 
 from .choices import Access, DeliveryStatus
 from .models import (
@@ -139,10 +140,7 @@ def webhook_publish(*, event: str, data: dict, territory_path: str) -> list[int]
     ).select_related("client__user")
     ids = []
     for subscription in subscriptions:
-        user = subscription.client.user
-        if not (
-            user.sees_everything or any(territory_path.startswith(p) for p in user.scope_paths)
-        ):
+        if not path_visible(territory_path, allowed_paths(subscription.client.user)):
             continue
         delivery = WebhookDelivery.objects.create(
             subscription=subscription, event=event, event_id=event_id, body=body
