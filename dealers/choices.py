@@ -63,6 +63,15 @@ class WholesaleTier(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class FitMeasure(models.TextChoices):
+    """The quantified strength sub-items of the fit table, named by what they measure."""
+
+    FINANCE = "finance", _("Working capital for our line (¥)")
+    WAREHOUSE = "warehouse", _("Usable warehouse area (m²)")
+    TRANSPORT = "transport", _("Outlets it can deliver to per week")
+    NETWORK = "network", _("Target-channel outlets covered")
+
+
 class RedFlag(models.TextChoices):
     PRICE_DUMPING = scoring.RED_FLAGS[0], _("Price dumping (砸价)")
     DIVERSION = scoring.RED_FLAGS[1], _("Diversion (冲货)")
