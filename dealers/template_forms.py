@@ -113,7 +113,7 @@ class TemplateEditor:
             if criterion_form.cleaned_data.get("DELETE"):  # cleaned by the formset above
                 continue
             valid = criterion_form.items.is_valid() and valid
-            if not criterion_form.has_changed() and any(
+            if not criterion_form.cleaned_data and any(  # a blank new criterion row
                 f.has_changed() for f in criterion_form.items.forms
             ):
                 criterion_form.add_error(None, _("Fill in the criterion of these sub-items."))
