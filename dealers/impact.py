@@ -6,6 +6,7 @@ by the currently published version of the draft's template. Each is re-scored wi
 draft's ``TemplateSpec`` by the same code that scores a submission
 (``selectors.template_spec`` + ``scoring.evaluate``), so gates, bands and fit
 parameters the spec carries count in the preview exactly as they will after publishing.
+"From" is the decision stored on the evaluation now, i.e. what people see today.
 
 Cost, and why it runs in the request: one row per *candidate*, not per evaluation ever
 made; rows stream from one query (server-side cursor, chunks of 2,000) with their
