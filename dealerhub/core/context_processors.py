@@ -14,6 +14,7 @@ NAV = [
     (_("Territories"), "markets:territory_list", "all"),
     (_("API docs"), "api-docs", "managers"),
     (_("ERP clients"), "integrations:client_list", "hq"),
+    (_("Scorecard templates"), "dealers:template_list", "hq"),
     (_("Admin"), "admin:index", "staff"),
 ]
 

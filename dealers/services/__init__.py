@@ -20,6 +20,7 @@ from .recompute import (
     template_new_draft,
     template_publish,
 )
+from .templates import template_draft_save, template_drafts, template_settings
 
 __all__ = [
     "candidate_upsert",
@@ -38,6 +39,9 @@ __all__ = [
     "RECOMPUTE_PARALLEL",
     "template_publish",
     "template_new_draft",
+    "template_draft_save",
+    "template_drafts",
+    "template_settings",
     "recompute_market",
     "recompute_candidate",
     "recompute_job_run",
