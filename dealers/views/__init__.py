@@ -8,7 +8,14 @@ from .candidates import (
     contract_edit,
 )
 from .evaluations import evaluation_form, sheet_download
-from .setup import objection_edit, recompute_jobs, template_copy, template_list, template_publish
+from .setup import (
+    objection_edit,
+    pipeline_settings_edit,
+    recompute_jobs,
+    template_copy,
+    template_list,
+    template_publish,
+)
 
 __all__ = [
     "CandidateListView",
@@ -25,4 +32,5 @@ __all__ = [
     "template_copy",
     "recompute_jobs",
     "objection_edit",
+    "pipeline_settings_edit",
 ]

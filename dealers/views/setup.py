@@ -1,4 +1,5 @@
-"""HQ set-up: scorecard templates, recompute jobs and the objection playbook."""
+"""HQ set-up: scorecard templates, recompute jobs, the objection playbook and the
+pipeline rules' settings."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,7 @@ from dealerhub.core.forms import apply_errors
 from dealerhub.core.policies import require
 
 from .. import policies, selectors, services
-from ..forms import ObjectionForm
+from ..forms import ObjectionForm, PipelineSettingsForm
 from ..models import ObjectionAnswer, ScorecardTemplate
 from .base import safe_next
 
@@ -83,3 +84,21 @@ def objection_edit(request, pk: int):
             messages.success(request, _("Playbook saved."))
             return redirect(safe_next(request, request.GET.get("next")))
     return render(request, "dealers/objection_form.html", {"form": form, "item": item})
+
+
+@login_required
+def pipeline_settings_edit(request):
+    """Survey threshold, qualification window and exclusivity wordings: HQ only."""
+    require(policies.can_edit_pipeline_settings(request.user))
+    form = PipelineSettingsForm(request.POST or None, instance=selectors.pipeline_settings())
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version", None)
+        try:
+            services.pipeline_settings_save(values=values, expected_updated_at=version)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pipeline rules saved."))
+            return redirect("dealers:pipeline_settings")
+    return render(request, "dealers/pipeline_settings.html", {"form": form})
