@@ -33,12 +33,14 @@ def stage_move_violations(*, candidate: Candidate, to_stage: str) -> list[rules.
 
 
 class RuleRefused(ValidationError):
-    """A move a rule forbids for this user; ``rules`` names them (the API's problem)."""
+    """A move a rule forbids for this user; ``violations`` says which (the API names them)."""
 
-    def __init__(self, message, *, rules_broken: list[int], forbidden: bool = False):
+    def __init__(self, message, *, violations: list[rules.RuleViolation], forbidden: bool = False):
         super().__init__(message)
-        self.rules_broken = rules_broken
-        # True when the user asked to override but may not (403), not a plain refusal (400).
+        self.violations = violations
+        self.rules_broken = sorted({violation.rule for violation in violations})
+        # True when the user asked to override or confirm but may not (403), not a plain
+        # refusal (400).
         self.forbidden = forbidden
 
 
@@ -85,7 +87,7 @@ def candidate_move(
     overridden: list[int] = []
     never = [v for v in violations if v.rule == rules.RULE_EXCLUSIVITY]
     if never:
-        raise RuleRefused({"to_stage": [v.message for v in never]}, rules_broken=broken)
+        raise RuleRefused({"to_stage": [v.message for v in never]}, violations=never)
     if broken == [rules.RULE_OVERLAP] and confirm_overlap and policies.can_confirm_overlap(user):
         confirmed = True
     elif violations:
@@ -93,10 +95,10 @@ def candidate_move(
             if confirm_overlap and broken == [rules.RULE_OVERLAP]:
                 raise RuleRefused(
                     {"confirm_overlap": _("Only a manager can confirm an overlap (rule 5).")},
-                    rules_broken=broken,
+                    violations=violations,
                     forbidden=True,
                 )
-            raise RuleRefused({"to_stage": [v.message for v in violations]}, rules_broken=broken)
+            raise RuleRefused({"to_stage": [v.message for v in violations]}, violations=violations)
         if not policies.can_override(user):
             raise RuleRefused(
                 {
@@ -105,7 +107,7 @@ def candidate_move(
                     )
                     % {"rules": ", ".join(str(rule) for rule in broken)}
                 },
-                rules_broken=broken,
+                violations=violations,
                 forbidden=True,
             )
         if not reason:
