@@ -15,6 +15,7 @@ urlpatterns = [
     path("templates/<int:pk>/publish/", views.template_publish, name="template_publish"),
     path("templates/<int:pk>/copy/", views.template_copy, name="template_copy"),
     path("jobs/", views.recompute_jobs, name="recompute_jobs"),
+    path("pipeline-rules/", views.pipeline_settings_edit, name="pipeline_settings"),
     path("playbook/<int:pk>/", views.objection_edit, name="objection_edit"),
     path("<int:pk>/", views.CandidateDetailView.as_view(), name="candidate_detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),

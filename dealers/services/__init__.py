@@ -9,7 +9,13 @@ from .candidates import (
     objection_update,
 )
 from .evaluations import RatingProblems, check_ratings, evaluation_save
-from .pipeline import candidate_move, contract_save, stage_move_violations
+from .pipeline import (
+    RuleRefused,
+    candidate_move,
+    contract_save,
+    pipeline_settings_save,
+    stage_move_violations,
+)
 from .recompute import (
     RECOMPUTE_PARALLEL,
     queue_sheet_renders,
@@ -36,6 +42,8 @@ __all__ = [
     "stage_move_violations",
     "candidate_move",
     "contract_save",
+    "pipeline_settings_save",
+    "RuleRefused",
     "RECOMPUTE_PARALLEL",
     "template_publish",
     "template_new_draft",

@@ -8,7 +8,7 @@ from .candidates import (
     contract_edit,
 )
 from .evaluations import evaluation_form, sheet_download
-from .setup import objection_edit, recompute_jobs
+from .setup import objection_edit, pipeline_settings_edit, recompute_jobs
 from .templates import (
     template_copy,
     template_detail,
@@ -34,4 +34,5 @@ __all__ = [
     "template_copy",
     "recompute_jobs",
     "objection_edit",
+    "pipeline_settings_edit",
 ]

@@ -1,4 +1,5 @@
-"""HQ set-up: recompute jobs and the objection playbook (templates: ``templates.py``)."""
+"""HQ set-up: recompute jobs, the objection playbook and the pipeline rules' settings
+(templates: ``templates.py``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from dealerhub.core.forms import apply_errors
 from dealerhub.core.policies import require
 
 from .. import policies, selectors, services
-from ..forms import ObjectionForm
+from ..forms import ObjectionForm, PipelineSettingsForm
 from ..models import ObjectionAnswer
 from .base import safe_next
 
@@ -44,3 +45,21 @@ def objection_edit(request, pk: int):
             messages.success(request, _("Playbook saved."))
             return redirect(safe_next(request, request.GET.get("next")))
     return render(request, "dealers/objection_form.html", {"form": form, "item": item})
+
+
+@login_required
+def pipeline_settings_edit(request):
+    """Survey threshold, qualification window and exclusivity wordings: HQ only."""
+    require(policies.can_edit_pipeline_settings(request.user))
+    form = PipelineSettingsForm(request.POST or None, instance=selectors.pipeline_settings())
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version", None)
+        try:
+            services.pipeline_settings_save(values=values, expected_updated_at=version)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pipeline rules saved."))
+            return redirect("dealers:pipeline_settings")
+    return render(request, "dealers/pipeline_settings.html", {"form": form})
