@@ -87,7 +87,8 @@ def _mean_ratio_sql() -> list[str]:
     return [
         f"({' + '.join(terms)}) AS q_num",
         f"({' * '.join(need.values())}) AS q_den",
-        f"({' + '.join(f'({_applies_sql(m)})::int' for m in measures)}) AS q_n",
+        f"({' + '.join(f'(CASE WHEN {_applies_sql(m)} THEN 1 ELSE 0 END)' for m in measures)})"
+        " AS q_n",
     ]
 
 
