@@ -206,6 +206,8 @@ def _publish_decision(candidate: Candidate, evaluation: Evaluation, previous: st
             "previous_decision": previous,
             "total": str(evaluation.total) if evaluation.total is not None else None,
             "dealer_type": evaluation.dealer_type,
+            # The facts behind the decision (dealers.explain.describe puts them in words).
+            "reasons": evaluation.reasons,
         },
         territory_path=candidate.market.territory.path,
     )
