@@ -152,9 +152,7 @@ class EvaluationReasonFactsSerializer(serializers.Serializer):
     """The facts behind one reason; which appear depends on the gate and code. Scores,
     thresholds and ratios are decimal strings ("48.0"), levels integers."""
 
-    flag = serializers.ChoiceField(
-        choices=RedFlag.choices, required=False, help_text=_("A red flag (reputation veto).")
-    )
+    flag = RedFlagCodeField(required=False, help_text=_("A red flag (reputation veto)."))
     subitem = serializers.CharField(
         required=False, help_text=_("The sub-item whose rating is a red flag.")
     )
