@@ -152,7 +152,13 @@ class EvaluationReasonFactsSerializer(serializers.Serializer):
     """The facts behind one reason; which appear depends on the gate and code. Scores,
     thresholds and ratios are decimal strings ("48.0"), levels integers."""
 
-    flag = RedFlagCodeField(required=False, help_text=_("A red flag (reputation veto)."))
+    # Plain string: an enum here would give the red-flag codes a second schema name.
+    flag = serializers.CharField(
+        required=False,
+        help_text=_(
+            "A red flag (reputation veto): price_dumping, diversion, withholding_payments."
+        ),
+    )
     subitem = serializers.CharField(
         required=False, help_text=_("The sub-item whose rating is a red flag.")
     )
