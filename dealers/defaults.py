@@ -1,8 +1,10 @@
 """The default six-criteria scorecard (经销商评估表) and objection playbook, as plain data.
 
-Used by the data migration that installs template version 1 and by the tests. Each
-sub-item: (code, 中文, English, what a 1 / 3 / 5 looks like).
+Used by the data migrations that install template versions 1 and 2 and by the tests.
+Each sub-item: (code, 中文, English, what a 1 / 3 / 5 looks like).
 """
+
+from decimal import Decimal
 
 DEFAULT_TEMPLATE_NAME = "经销商评估表"
 
@@ -248,6 +250,26 @@ DEFAULT_CRITERIA = [
         ],
     ),
 ]
+
+# The spec's second version of the default template (20-dealers.md): the fit function
+# 100 for 1 ≤ r ≤ 1.5, then max(20, 100 − 20·(r − 1.5)); gates and bands unchanged.
+# Frozen here for the migration that publishes it (scoring.Thresholds() defaults agree).
+DEFAULT_THRESHOLDS_V2 = {
+    "reputation_veto_below": Decimal(40),
+    "willingness_gate_below": Decimal(60),
+    "strength_gate_below": Decimal(60),
+    "band_strong": Decimal(80),
+    "band_recommended": Decimal(65),
+    "band_conditional": Decimal(50),
+    "fit_plateau_end": Decimal("1.5"),
+    "fit_slope": Decimal(20),
+    "fit_floor": Decimal(20),
+    "oversized_warning_ratio": Decimal(3),
+}
+# Ratings that are red flags from version 2 on: level 1 on why it parted with its previous
+# manufacturer (dropped for dumping, diversion or debts) or on its payment record
+# (habitually withholds payments). Sub-item code → red flag at or below this level.
+DEFAULT_RED_FLAG_LEVELS = {"previous_partner": 1, "payment_record": 1}
 
 DEFAULT_OBJECTIONS = [
     (

@@ -159,6 +159,24 @@ CANDIDATES = [
         {"contact_name": "区永明", "wholesale_tier": "second"},
     ),
     (
+        # Ten times what the market needs: oversized, the big customer bullies the factory.
+        "FS-D003",
+        "佛山粤美食品集团",
+        "440600",
+        "evaluation",
+        "referral",
+        "rep3",
+        (2000000, 3500, 700, 2000),
+        4,
+        {"brand_interest": 3},
+        [],
+        {
+            "contact_name": "梁国华",
+            "wholesale_tier": "first",
+            "peers_opinion": "区域龙头，代理品牌二十余个，常向厂家压价要政策",
+        },
+    ),
+    (
         "FS-D002",
         "佛山南海大沥食品批发",
         "440600",

@@ -156,6 +156,15 @@ class SubItem(models.Model):
     level_1 = models.CharField(_("what a 1 looks like"), max_length=300, blank=True)
     level_3 = models.CharField(_("what a 3 looks like"), max_length=300, blank=True)
     level_5 = models.CharField(_("what a 5 looks like"), max_length=300, blank=True)
+    # The method's "is a red flag" ratings (e.g. previous_partner = 1: dropped by a former
+    # supplier for dumping, diversion or debts) veto like a ticked red flag.
+    red_flag_level = models.PositiveSmallIntegerField(
+        _("red flag at or below level"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("A rating at or below this level is a red flag: the dealer is rejected."),
+    )
 
     class Meta:
         verbose_name = _("sub-item")
@@ -391,6 +400,9 @@ class Evaluation(TimeStampedModel):
         _("dealer type"), max_length=10, choices=DealerType.choices, blank=True
     )
     oversized = models.BooleanField(_("oversized"), default=False)
+    # Why: the gate that decided and its facts (scoring.Result.reasons; words from
+    # dealers.explain.describe). Empty while there is no decision.
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     # What the stored scores were computed from (template, market need, candidate
     # measures); a recompute skips rows whose inputs are unchanged. '' = unknown.
@@ -436,6 +448,7 @@ class EvaluationScore(models.Model):
     decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices, blank=True)
     dealer_type = models.CharField(_("dealer type"), max_length=10, choices=DealerType.choices)
     oversized = models.BooleanField(_("oversized"), default=False)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     job = models.ForeignKey(
         "RecomputeJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

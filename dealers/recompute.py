@@ -1,7 +1,9 @@
 """Set-based recomputation of evaluation scores: the rules of ``dealers.scoring`` in SQL.
 
 One UPDATE per batch of evaluation ids computes sub-item points (fit to need or rating),
-criterion scores, total, decision, dealer type and the oversized flag, and writes only
+criterion scores, total, decision with its reasons (jsonb, the same facts as
+``scoring.Result.reasons``), dealer type and the oversized flag, with the template
+version's thresholds, and writes only
 rows whose result differs (``IS DISTINCT FROM``), so a re-run writes nothing. Changed
 rows mark their candidates' PDF sheets stale in the same statement. The audit trail
 history gets one EvaluationScore row per changed evaluation from the same statement;
@@ -30,8 +32,10 @@ CANDIDATE = Candidate._meta.db_table
 SHEET = EvaluationSheet._meta.db_table
 SCORE = EvaluationScore._meta.db_table
 # Bump when the rules in scoring.py change, so every stored score is recomputed once.
-SCORING_RULES_VERSION = 1
+# 2: rating red flags, the oversized strength gate, reasons, thresholds per template.
+SCORING_RULES_VERSION = 2
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+NUMBER_RE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,6})?")
 
 
 @dataclass(frozen=True)
@@ -51,17 +55,54 @@ class Outcome:
     stale_sheet_ids: list[int]
 
 
-def _fit_sql(measure: str) -> str:
+def _fit_sql(measure: str, thresholds: scoring.Thresholds) -> str:
+    """scoring.fit_points in SQL: the same operations on the same amounts."""
     have, need = f"c.{measure}", f"req.{measure}"
+    plateau, slope = Decimal(thresholds.fit_plateau_end), Decimal(thresholds.fit_slope)
+    top, floor = thresholds.fit_top, Decimal(thresholds.fit_floor)
     return (
         f"CASE WHEN {have} < {need} THEN round(100 * {have} / {need}, 2) "
-        f"WHEN {have} <= 2 * {need} OR req.key_city THEN 100 "
-        f"ELSE GREATEST(60, round(140 - 20 * {have} / {need}, 2)) END"
+        f"WHEN req.key_city OR {have} <= {plateau}::numeric * {need} THEN 100 "
+        f"ELSE GREATEST({floor}::numeric, "
+        f"round({top}::numeric - {slope}::numeric * {have} / {need}, 2)) END"
     )
 
 
 def _applies_sql(measure: str) -> str:
     return f"(req.{measure} > 0 AND c.{measure} IS NOT NULL)"
+
+
+def _mean_ratio_sql() -> list[str]:
+    """The mean ratio as an exact fraction q_num / (q_n · q_den) over the quantified
+    sub-items that apply (as scoring.mean_ratio_above compares it with fractions)."""
+    measures = list(MEASURE_BY_SUBITEM.values())
+    need = {m: f"(CASE WHEN {_applies_sql(m)} THEN req.{m} ELSE 1 END)::numeric" for m in measures}
+    terms = [
+        " * ".join(
+            [f"(CASE WHEN {_applies_sql(m)} THEN c.{m} ELSE 0 END)::numeric"]
+            + [need[other] for other in measures if other != m]
+        )
+        for m in measures
+    ]
+    return [
+        f"({' + '.join(terms)}) AS q_num",
+        f"({' * '.join(need.values())}) AS q_den",
+        f"({' + '.join(f'(CASE WHEN {_applies_sql(m)} THEN 1 ELSE 0 END)' for m in measures)})"
+        " AS q_n",
+    ]
+
+
+def _literal(text: str) -> str:
+    """A code or number we generated as an SQL string literal (checked, never user input)."""
+    if not CODE_RE.fullmatch(text) and not NUMBER_RE.fullmatch(text):
+        raise ValueError(f"Unsafe literal {text!r}")
+    return f"'{text}'"
+
+
+def _reason_sql(gate: str, code: str, **facts: str) -> str:
+    pairs = [f"'gate', {_literal(gate)}", f"'code', {code}"]
+    pairs += [f"{_literal(name)}, {value}" for name, value in facts.items()]
+    return f"jsonb_build_array(jsonb_build_object({', '.join(pairs)}))"
 
 
 def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[str, list]:
@@ -72,6 +113,7 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
     rows that are re-scored but come out the same only record their new inputs.
     """
     template_id = int(template_id)
+    thresholds = template.thresholds
     inputs = (
         f"concat_ws('|', '{SCORING_RULES_VERSION}', '{template_id}', req.working_capital, "
         "req.warehouse_m2, req.deliverable_outlets_per_week, req.covered_outlets, "
@@ -80,6 +122,8 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
     )
     point_columns = []
     record_columns = []
+    flag_levels = {item.code: item.red_flag_level for item in template.red_flag_subitems}
+    flag_columns: list[tuple[str, str]] = []  # (sub-item code, column of its flagged level)
     for index, code in enumerate(template.subitem_codes):
         if not CODE_RE.fullmatch(code):
             raise ValueError(f"Unsafe sub-item code {code!r}")
@@ -87,11 +131,16 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
         record_columns.append(f"{connection.ops.quote_name(code)} int")
         # Ratings are validated as whole numbers 1–5 when saved; off-scale counts as missing.
         rating = f"CASE WHEN {column} BETWEEN 1 AND 5 THEN {column} * 20 END"
+        if flag_levels.get(code) is not None:
+            level = int(flag_levels[code])  # type: ignore[arg-type]
+            point_columns.append(
+                f"CASE WHEN {column} BETWEEN 1 AND {level} THEN {column} END AS rf{index}"
+            )
+            flag_columns.append((code, f"rf{index}"))
         measure = MEASURE_BY_SUBITEM.get(code)
         if measure:
-            expression = (
-                f"CASE WHEN {_applies_sql(measure)} THEN {_fit_sql(measure)} ELSE {rating} END"
-            )
+            fit = _fit_sql(measure, thresholds)
+            expression = f"CASE WHEN {_applies_sql(measure)} THEN {fit} ELSE {rating} END"
         else:
             expression = rating
         point_columns.append(f"({expression})::numeric AS p{index}")
@@ -99,7 +148,7 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
         f"CASE WHEN {_applies_sql(measure)} THEN c.{measure}::numeric / req.{measure} END "
         f"AS r_{code}"
         for code, measure in MEASURE_BY_SUBITEM.items()
-    ]
+    ] + _mean_ratio_sql()
 
     index_of = {code: i for i, code in enumerate(template.subitem_codes)}
     criterion_columns = []
@@ -132,28 +181,114 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
     else:
         total_sql = "NULL::numeric"
 
-    gates = ["WHEN jsonb_array_length(eflags) > 0 OR jsonb_array_length(cflags) > 0 THEN 'reject'"]
-    if scoring.REPUTATION in number_of:
-        gates.append(
-            f"WHEN c{number_of[scoring.REPUTATION]} < {scoring.REPUTATION_VETO_BELOW} THEN 'reject'"
-        )
-    gates.append("WHEN total IS NULL THEN ''")
-    if scoring.WILLINGNESS in number_of:
-        gates.append(
-            f"WHEN c{number_of[scoring.WILLINGNESS]} < {scoring.WILLINGNESS_GATE_BELOW} "
-            "THEN 'nurture'"
-        )
-    if scoring.STRENGTH in number_of:
-        gates.append(
-            f"WHEN c{number_of[scoring.STRENGTH]} < {scoring.STRENGTH_GATE_BELOW} "
-            "THEN 'insufficient'"
-        )
-    gates += [
-        f"WHEN total >= {scoring.BAND_STRONG} THEN 'strongly_recommended'",
-        f"WHEN total >= {scoring.BAND_RECOMMENDED} THEN 'recommended'",
-        f"WHEN total >= {scoring.BAND_CONDITIONAL} THEN 'conditional'",
-        "ELSE 'not_recommended'",
+    t = thresholds
+    text1 = scoring.text1
+    reputation = f"c{number_of[scoring.REPUTATION]}" if scoring.REPUTATION in number_of else None
+    willingness = f"c{number_of[scoring.WILLINGNESS]}" if scoring.WILLINGNESS in number_of else None
+    strength = f"c{number_of[scoring.STRENGTH]}" if scoring.STRENGTH in number_of else None
+    ticked = "(jsonb_array_length(eflags) > 0 OR jsonb_array_length(cflags) > 0)"
+    vetoes = [ticked] + [f"{column} IS NOT NULL" for _code, column in flag_columns]
+    if reputation:
+        vetoes.append(f"{reputation} < {t.reputation_veto_below}")
+    # The mean ratio above 1 (scoring.mean_ratio_above(…, 1)), cross-multiplied.
+    oversized_side = "q_num > q_n * q_den"
+    mean_text = (
+        "CASE WHEN q_n > 0 THEN "
+        "round(div(20 * q_num + q_n * q_den, 2 * q_n * q_den) / 10, 1)::text END"
+    )
+    strength_code = f"CASE WHEN {oversized_side} THEN 'oversized' ELSE 'insufficient' END"
+    # (condition, decision, reasons), in the order of scoring.judge.
+    steps: list[tuple[str, str, str]] = []
+    veto_reasons = [
+        # Ticked and confirmed flags, each once, in code order (Python's sorted()).
+        "COALESCE((SELECT jsonb_agg(jsonb_build_object('gate', 'reputation', "
+        "'code', 'red_flag', 'flag', f) ORDER BY f COLLATE \"C\") "
+        "FROM (SELECT DISTINCT jsonb_array_elements_text(eflags || cflags) AS f) AS fl), "
+        "'[]'::jsonb)"
     ]
+    for code, column in flag_columns:
+        reason = _reason_sql(
+            scoring.GATE_REPUTATION,
+            _literal(scoring.RATING_RED_FLAG),
+            subitem=_literal(code),
+            level=column,
+        )
+        veto_reasons.append(f"CASE WHEN {column} IS NOT NULL THEN {reason} ELSE '[]'::jsonb END")
+    if reputation:
+        reason = _reason_sql(
+            scoring.GATE_REPUTATION,
+            _literal(scoring.REPUTATION_BELOW),
+            score=f"{reputation}::text",
+            threshold=_literal(text1(t.reputation_veto_below)),
+        )
+        veto_reasons.append(
+            f"CASE WHEN {reputation} < {t.reputation_veto_below} THEN {reason} ELSE '[]'::jsonb END"
+        )
+    steps.append((" OR ".join(vetoes), "'reject'", " || ".join(veto_reasons)))
+    steps.append(("total IS NULL", "''", "'[]'::jsonb"))
+    if willingness:
+        steps.append(
+            (
+                f"{willingness} < {t.willingness_gate_below}",
+                "'nurture'",
+                _reason_sql(
+                    scoring.GATE_WILLINGNESS,
+                    _literal(scoring.WILLINGNESS_BELOW),
+                    score=f"{willingness}::text",
+                    threshold=_literal(text1(t.willingness_gate_below)),
+                ),
+            )
+        )
+    if strength:
+        steps.append(
+            (
+                f"{strength} < {t.strength_gate_below}",
+                strength_code,
+                _reason_sql(
+                    scoring.GATE_STRENGTH,
+                    strength_code,
+                    strength=f"{strength}::text",
+                    threshold=_literal(text1(t.strength_gate_below)),
+                    mean_ratio=mean_text,
+                ),
+            )
+        )
+    for decision, lower in (
+        (scoring.STRONGLY_RECOMMENDED, t.band_strong),
+        (scoring.RECOMMENDED, t.band_recommended),
+        (scoring.CONDITIONAL, t.band_conditional),
+    ):
+        steps.append(
+            (
+                f"total >= {lower}",
+                _literal(decision),
+                _reason_sql(
+                    scoring.GATE_BAND,
+                    _literal(decision),
+                    total="total::text",
+                    band_from=_literal(text1(lower)),
+                ),
+            )
+        )
+    otherwise = (
+        _literal(scoring.NOT_RECOMMENDED),
+        _reason_sql(
+            scoring.GATE_BAND,
+            _literal(scoring.NOT_RECOMMENDED),
+            total="total::text",
+            band_below=_literal(text1(t.band_conditional)),
+        ),
+    )
+    decision_sql = (
+        "CASE "
+        + " ".join(f"WHEN {condition} THEN {decision}" for condition, decision, _r in steps)
+        + f" ELSE {otherwise[0]} END"
+    )
+    reasons_sql = (
+        "CASE "
+        + " ".join(f"WHEN {condition} THEN {reasons}" for condition, _d, reasons in steps)
+        + f" ELSE {otherwise[1]} END"
+    )
     marketing = (
         f"c{number_of[scoring.MARKETING]}" if scoring.MARKETING in number_of else "NULL::numeric"
     )
@@ -163,13 +298,8 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
         f"WHEN {marketing} IS NULL THEN 'unknown' "
         f"WHEN {marketing} >= {scoring.TYPE_3_MARKETING} THEN 'type3' ELSE 'type4' END"
     )
-    ratio_names = [f"r_{code}" for code in MEASURE_BY_SUBITEM]
-    ratio_sum = " + ".join(f"COALESCE({name}, 0)" for name in ratio_names)
-    ratio_count = " + ".join(f"({name} IS NOT NULL)::int" for name in ratio_names)
-    oversized = (
-        f"COALESCE(({ratio_sum}) / NULLIF({ratio_count}, 0) > {scoring.OVERSIZED_MEAN_RATIO}, "
-        "false)"
-    )
+    # scoring.mean_ratio_above(…, oversized_warning_ratio), cross-multiplied.
+    oversized = f"q_num > {Decimal(t.oversized_warning_ratio)}::numeric * q_n * q_den"
     json_pairs = []
     for n, criterion in enumerate(template.criteria):
         criterion_code_params.append(criterion.code)
@@ -185,7 +315,7 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
         pts AS (
             SELECT e.id, e.red_flags AS eflags, c.confirmed_red_flags AS cflags,
                    (e.criteria_scores, e.total, e.decision::text, e.dealer_type::text,
-                    e.oversized, e.template_id::bigint) AS old_scores,
+                    e.oversized, e.reasons, e.template_id::bigint) AS old_scores,
                    {inputs} AS inputs,
                    {", ".join(point_columns + ratio_columns)}
             FROM {EVALUATION} e
@@ -203,7 +333,8 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
         fin AS (
             SELECT id, total, old_scores, inputs,
                    {criteria_json} AS criteria,
-                   CASE {" ".join(gates)} END AS decision,
+                   {decision_sql} AS decision,
+                   {reasons_sql} AS reasons,
                    {dealer_type} AS dealer_type,
                    {oversized} AS oversized
             FROM tot
@@ -211,21 +342,21 @@ def build_sql(template: TemplateSpec, *, where: str, template_id: int) -> tuple[
         upd AS (
             UPDATE {EVALUATION} e
             SET criteria_scores = fin.criteria, total = fin.total, decision = fin.decision,
-                dealer_type = fin.dealer_type, oversized = fin.oversized,
+                dealer_type = fin.dealer_type, oversized = fin.oversized, reasons = fin.reasons,
                 template_id = {template_id}, score_inputs = fin.inputs, scored_at = now()
             FROM fin
             WHERE e.id = fin.id
             RETURNING e.id, e.candidate_id, e.template_id, e.criteria_scores, e.total,
-                      e.decision, e.dealer_type, e.oversized,
+                      e.decision, e.dealer_type, e.oversized, e.reasons,
                       fin.old_scores IS DISTINCT FROM
                       (fin.criteria, fin.total, fin.decision, fin.dealer_type, fin.oversized,
-                       {template_id}::bigint) AS scores_changed
+                       fin.reasons, {template_id}::bigint) AS scores_changed
         ),
         hist AS (
             INSERT INTO {SCORE} (evaluation_id, template_id, criteria_scores, total, decision,
-                                 dealer_type, oversized, job_id, created_at)
+                                 dealer_type, oversized, reasons, job_id, created_at)
             SELECT id, template_id, criteria_scores, total, decision, dealer_type, oversized,
-                   %s, now()
+                   reasons, %s, now()
             FROM upd WHERE scores_changed
         ),
         stale AS (

@@ -78,12 +78,23 @@ def template_spec(template: ScorecardTemplate) -> scoring.TemplateSpec:
                 criterion.code,
                 Decimal(criterion.weight),
                 tuple(
-                    scoring.SubItemSpec(item.code, Decimal(item.weight))
+                    scoring.SubItemSpec(item.code, Decimal(item.weight), item.red_flag_level)
                     for item in criterion.subitems.all()
                 ),
             )
             for criterion in template.criteria.all()
         ),
+        thresholds=thresholds_of(template),
+    )
+
+
+def thresholds_of(template: ScorecardTemplate) -> scoring.Thresholds:
+    """The gates, bands and fit function a template version carries."""
+    return scoring.Thresholds(
+        **{
+            name: Decimal(getattr(template, name))
+            for name in scoring.Thresholds.__dataclass_fields__
+        }
     )
 
 

@@ -98,6 +98,7 @@ def _others(candidate: Candidate):
 
 def _gates(result: scoring.Result) -> list[dict]:
     c = result.criteria
+    t = result.thresholds
     return [
         {
             "number": 1,
@@ -105,9 +106,10 @@ def _gates(result: scoring.Result) -> list[dict]:
             "value": c.get(scoring.REPUTATION),
             "flags": result.red_flags,
             "passed": not result.red_flags
+            and not result.rating_red_flags
             and not (
                 c.get(scoring.REPUTATION) is not None
-                and c[scoring.REPUTATION] < scoring.REPUTATION_VETO_BELOW
+                and c[scoring.REPUTATION] < t.reputation_veto_below
             ),
         },
         {
@@ -115,14 +117,14 @@ def _gates(result: scoring.Result) -> list[dict]:
             "code": "willingness",
             "value": c.get(scoring.WILLINGNESS),
             "passed": c.get(scoring.WILLINGNESS) is not None
-            and c[scoring.WILLINGNESS] >= scoring.WILLINGNESS_GATE_BELOW,
+            and c[scoring.WILLINGNESS] >= t.willingness_gate_below,
         },
         {
             "number": 3,
             "code": "strength",
             "value": c.get(scoring.STRENGTH),
             "passed": c.get(scoring.STRENGTH) is not None
-            and c[scoring.STRENGTH] >= scoring.STRENGTH_GATE_BELOW,
+            and c[scoring.STRENGTH] >= t.strength_gate_below,
         },
     ]
 

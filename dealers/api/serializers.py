@@ -9,6 +9,7 @@ from dealerhub.core.api.serializers import (
 )
 from markets.choices import Channel
 
+from .. import explain, scoring
 from ..choices import DealerType, Decision, PaymentTerms, RedFlag, RejectionReason, Source, Stage
 from ..models import Candidate, Contract, Dealer, Evaluation, StageChange
 
@@ -148,6 +149,55 @@ class EvaluationWriteSerializer(serializers.Serializer):
     )
 
 
+class EvaluationReasonFactsSerializer(serializers.Serializer):
+    """The facts behind one reason; which appear depends on the gate and code. Scores,
+    thresholds and ratios are decimal strings ("48.0"), levels integers."""
+
+    # Plain string: an enum here would give the red-flag codes a second schema name.
+    flag = serializers.CharField(
+        required=False,
+        help_text=_(
+            "A red flag (reputation veto): price_dumping, diversion, withholding_payments."
+        ),
+    )
+    subitem = serializers.CharField(
+        required=False, help_text=_("The sub-item whose rating is a red flag.")
+    )
+    level = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    score = serializers.CharField(required=False)
+    threshold = serializers.CharField(required=False)
+    strength = serializers.CharField(required=False)
+    mean_ratio = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text=_("Mean capacity / requirement over the quantified sub-items (null: none)."),
+    )
+    total = serializers.CharField(required=False)
+    band_from = serializers.CharField(required=False)
+    band_below = serializers.CharField(required=False)
+
+
+class EvaluationReasonSerializer(serializers.Serializer):
+    """One reason of a decision: the gate that decided, a code, words and the facts."""
+
+    gate = serializers.ChoiceField(
+        choices=[
+            scoring.GATE_REPUTATION,
+            scoring.GATE_WILLINGNESS,
+            scoring.GATE_STRENGTH,
+            scoring.GATE_BAND,
+        ]
+    )
+    code = serializers.CharField(
+        help_text=_(
+            "red_flag, rating_red_flag, reputation_below, willingness_below, insufficient, "
+            "oversized, or the band's decision code."
+        )
+    )
+    text = serializers.CharField()
+    facts = EvaluationReasonFactsSerializer()
+
+
 class EvaluationResultSerializer(ModelSerializer):
     """An evaluation's scores: criterion scores, total, decision, type, template version."""
 
@@ -164,6 +214,12 @@ class EvaluationResultSerializer(ModelSerializer):
     template = serializers.CharField(source="template.name")
     red_flags = serializers.ListField(child=serializers.ChoiceField(choices=RedFlag.choices))
     evaluator = serializers.CharField(source="evaluator.username", allow_null=True)
+    reasons = serializers.SerializerMethodField(
+        help_text=_(
+            "Why the decision: the gate that decided and its facts, in order, with the "
+            "words in the request's language. Empty while there is no decision."
+        )
+    )
 
     class Meta:
         model = Evaluation
@@ -173,6 +229,7 @@ class EvaluationResultSerializer(ModelSerializer):
             "criteria",
             "total",
             "decision",
+            "reasons",
             "dealer_type",
             "oversized",
             "template",
@@ -185,6 +242,10 @@ class EvaluationResultSerializer(ModelSerializer):
             "scored_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(EvaluationReasonSerializer(many=True))
+    def get_reasons(self, evaluation) -> list[dict]:
+        return explain.annotate(evaluation.reasons)
 
 
 class SheetStatusSerializer(serializers.Serializer):

@@ -56,6 +56,7 @@ def _apply_result(evaluation: Evaluation, result: scoring.Result) -> None:
     evaluation.decision = result.decision or ""
     evaluation.dealer_type = result.dealer_type
     evaluation.oversized = result.oversized
+    evaluation.reasons = [dict(reason) for reason in result.reasons]
     evaluation.scored_at = timezone.now()
     evaluation.score_inputs = ""  # scored here; the next recompute records its inputs
 
@@ -158,6 +159,7 @@ def evaluation_save(
         decision=evaluation.decision,
         dealer_type=evaluation.dealer_type,
         oversized=evaluation.oversized,
+        reasons=evaluation.reasons,
     )
     if capacity_changed:
         # The candidate's other (submitted) scorecards are scored against its measures too.
@@ -204,6 +206,8 @@ def _publish_decision(candidate: Candidate, evaluation: Evaluation, previous: st
             "previous_decision": previous,
             "total": str(evaluation.total) if evaluation.total is not None else None,
             "dealer_type": evaluation.dealer_type,
+            # The facts behind the decision (dealers.explain.describe puts them in words).
+            "reasons": evaluation.reasons,
         },
         territory_path=candidate.market.territory.path,
     )

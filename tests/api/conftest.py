@@ -1,5 +1,3 @@
-from importlib import import_module
-
 import pytest
 from django.apps import apps
 from django.core import signals
@@ -9,6 +7,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 from werkzeug.test import Client
 
+from dealers.installs import install_default_scorecard
 from integrations.services import api_client_create
 from tests.dealers.factories import CandidateFactory
 
@@ -32,7 +31,7 @@ def erp(erp_client):
 @pytest.fixture
 def scorecard(db):
     """The published dealer scorecard (the migration installs it; re-install after flushes)."""
-    import_module("dealers.migrations.0002_default_template").install(apps, None)
+    install_default_scorecard(apps)
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """A rep fills a scorecard on a phone and sees the decision; a manager sees the board."""
 
 import threading
-from importlib import import_module
 
 import pytest
 from django.apps import apps
 
+from dealers.installs import install_default_scorecard
 from dealers.models import Evaluation
 from tests.dealers.conftest import ALL_CODES
 from tests.dealers.factories import CandidateFactory
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def candidate(world):
     # Transactional tests flush the scorecard the migration installed: put it back.
-    import_module("dealers.migrations.0002_default_template").install(apps, None)
+    install_default_scorecard(apps)
     return CandidateFactory(
         external_code="SZ-B01", name="深圳鹏程商贸", market=world.shenzhen_market
     )

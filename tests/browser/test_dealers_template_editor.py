@@ -1,11 +1,10 @@
 """HQ edits a scorecard template on a desktop, previews the impact and publishes."""
 
-from importlib import import_module
-
 import pytest
 from django.apps import apps
 
 from dealers import services
+from dealers.installs import install_default_scorecard
 from dealers.models import Criterion, RecomputeJob, ScorecardTemplate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def draft(db):
     # Transactional tests flush the scorecard the migration installed: put it back.
-    import_module("dealers.migrations.0002_default_template").install(apps, None)
-    published = ScorecardTemplate.objects.get(version=1)
+    install_default_scorecard(apps)
+    published = ScorecardTemplate.objects.get(status="published")
     return services.template_new_draft(template_id=published.pk)
 
 

@@ -89,7 +89,8 @@ def test_scorecard_template_changes_are_403_outside_hq(client, request, persona,
 
     assert statuses == (403, 403)
     assert list(ScorecardTemplate.objects.values_list("version", "status")) == [
-        (published.version, "published")
+        (2, "published"),
+        (1, "retired"),
     ]
 
 
@@ -102,6 +103,7 @@ def test_hq_copies_and_publishes_a_scorecard_template(client, hq_admin, publishe
 
     assert response.status_code == 302
     assert list(ScorecardTemplate.objects.order_by("version").values_list("status", flat=True)) == [
+        "retired",
         "retired",
         "published",
     ]

@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,6 +36,7 @@ from dealerhub.core.models import OutboxEntry
 from dealers import services as dealer_services
 from dealers import sheets
 from dealers.defaults import DEFAULT_CRITERIA
+from dealers.installs import install_default_scorecard
 from dealers.models import EvaluationSheet
 from dealers.models import RecomputeJob as DealerRecomputeJob
 from integrations.models import WebhookDelivery, WebhookSubscription
@@ -276,7 +276,7 @@ def stricter_ka_template():
 def scene(world, manager, hq_admin, receiver):
     """A candidate with a scorecard, key accounts with assessments, and an ERP client
     subscribed to decision changes."""
-    import_module("dealers.migrations.0002_default_template").install(apps, None)
+    install_default_scorecard(apps)
     candidate = CandidateFactory(external_code="SZ-001", market=world.shenzhen_market)
     submit(candidate, manager, level=4)
     ka_services.default_template()
@@ -455,7 +455,7 @@ def test_jobs_whose_messages_redis_lost_are_resent_by_the_sweep_and_run_once(
 def test_worker_killed_mid_render_a_fresh_worker_finishes_every_sheet_once(
     world, manager, broker, start_worker
 ):
-    import_module("dealers.migrations.0002_default_template").install(apps, None)
+    install_default_scorecard(apps)
     candidates = [
         CandidateFactory(external_code=f"SZ-{n}", market=world.shenzhen_market) for n in range(3)
     ]

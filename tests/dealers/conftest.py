@@ -1,7 +1,6 @@
 """Dealer-selection fixtures: the default scorecard, candidates, ratings, a market survey."""
 
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
 from django.apps import apps
@@ -9,6 +8,7 @@ from django.apps import apps
 from accounts.models import Role
 from dealers import scoring
 from dealers.defaults import DEFAULT_CRITERIA
+from dealers.installs import install_default_scorecard
 from dealers.models import ScorecardTemplate
 from markets import selectors as market_selectors
 from markets.selectors import RequiredCapacity
@@ -28,9 +28,10 @@ def all_ratings(level: int = 4, **overrides) -> dict[str, int]:
 
 @pytest.fixture
 def default_template(db) -> ScorecardTemplate:
-    """The migration installs it; transactional tests flush it, so re-install when needed."""
-    import_module("dealers.migrations.0002_default_template").install(apps, None)
-    return ScorecardTemplate.objects.get(version=1)
+    """The published version (2; the migrations install it, transactional tests flush it,
+    so re-install when needed)."""
+    install_default_scorecard(apps)
+    return ScorecardTemplate.objects.get(status="published")
 
 
 @pytest.fixture

@@ -88,7 +88,63 @@ def test_post_evaluation_answers_scores(token_client, rep, sz_candidate):
         "80.0",
         "strongly_recommended",
         "unknown",
-        1,
+        2,
+    )
+
+
+def test_post_evaluation_answers_the_reasons_in_the_request_language(
+    token_client, rep, sz_candidate
+):
+    response = token_client(rep).post(
+        "/api/v1/dealer-candidates/SZ-001/evaluations",
+        {"ratings": all_ratings(4, previous_partner=1, payment_record=1)},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    body = response.json()
+    assert (response.status_code, body["decision"]) == (201, "reject")
+    assert body["reasons"] == [
+        {
+            "gate": "reputation",
+            "code": "rating_red_flag",
+            "text": "口碑否决：前合作厂家因砸价、冲货或欠款取消合作（与上一家厂商分手原因 = 1）",
+            "facts": {"subitem": "previous_partner", "level": 1},
+        },
+        {
+            "gate": "reputation",
+            "code": "rating_red_flag",
+            "text": "口碑否决：惯常拖欠、截流供应商货款（对供应商的付款记录 = 1）",
+            "facts": {"subitem": "payment_record", "level": 1},
+        },
+    ]
+
+
+def test_latest_evaluation_reasons_in_english(token_client, rep, sz_candidate, plan):
+    plan(warehouse_m2=Decimal(100), covered_outlets=100)
+    sz_candidate.warehouse_m2 = Decimal(1000)
+    sz_candidate.covered_outlets = 1000
+    sz_candidate.save()
+    client = token_client(rep)
+    client.post(
+        "/api/v1/dealer-candidates/SZ-001/evaluations",
+        {"ratings": all_ratings(4, stores=2)},
+        format="json",
+    )
+    latest = client.get(
+        "/api/v1/dealer-candidates/SZ-001/evaluations/latest", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    # stores 40, transport 80, finance 80, warehouse and network at r = 10: 20 → 48
+    assert (latest["decision"], latest["reasons"]) == (
+        "oversized",
+        [
+            {
+                "gate": "strength",
+                "code": "oversized",
+                "text": "Strength mismatch: the big customer bullies the factory "
+                "(strength 48.0, need ratio 10.0)",
+                "facts": {"strength": "48.0", "threshold": "60.0", "mean_ratio": "10.0"},
+            }
+        ],
     )
 
 

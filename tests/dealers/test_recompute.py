@@ -6,10 +6,14 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
-from dealers import selectors, services
+from dealerhub.core.models import OutboxEntry
+from dealers import scoring, selectors, services
 from dealers.choices import RedFlag
+from dealers.installs import publish_default_version_2
 from dealers.models import Criterion, Evaluation, RecomputeJob, ScorecardTemplate
+from dealers.tasks import run_recompute_job
 
 from .conftest import ALL_CODES, all_ratings
 from .factories import CandidateFactory
@@ -44,13 +48,30 @@ def seed(market, user, count=40, seed_value=7):
 
 def snapshot():
     return {
-        e.pk: (e.criteria_scores, e.total, e.decision, e.dealer_type, e.oversized, e.template_id)
+        e.pk: (
+            e.criteria_scores,
+            e.total,
+            e.decision,
+            e.dealer_type,
+            e.oversized,
+            e.reasons,
+            e.template_id,
+        )
         for e in Evaluation.objects.all()
     }
 
 
+def publish_version_1_again():
+    """Make the default template's version 1 the published one (as before version 2)."""
+    ScorecardTemplate.objects.filter(status="published").update(status="retired")
+    ScorecardTemplate.objects.filter(version=1).update(status="published")
+
+
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("key_city", [False, True])
-def test_sql_matches_pure_scoring(manager, world, default_template, plan, key_city):
+def test_sql_matches_pure_scoring(manager, world, default_template, plan, key_city, version):
+    if version == 1:
+        publish_version_1_again()
     plan(
         working_capital=Decimal(200000),
         warehouse_m2=Decimal(100),
@@ -58,12 +79,35 @@ def test_sql_matches_pure_scoring(manager, world, default_template, plan, key_ci
         covered_outlets=100,
         is_key_city=key_city,
     )
-    seed(world.shenzhen_market, manager)
+    seed(world.shenzhen_market, manager, count=60)
     before = snapshot()
     job = RecomputeJob.objects.create(kind="market", market=world.shenzhen_market)
     job = services.recompute_job_run(job_id=job.pk, batch_size=7, parallel=1)
-    assert (job.status, job.processed, job.changed) == ("done", 40, 0)
+    assert (job.status, job.processed, job.changed) == ("done", 60, 0)
     assert snapshot() == before
+    assert {e.template.version for e in Evaluation.objects.select_related("template")} == {version}
+
+
+def test_seeded_data_reaches_every_gate(manager, world, default_template, plan):
+    """The agreement test above is only as good as the decisions its data reaches."""
+    plan(
+        working_capital=Decimal(200000),
+        warehouse_m2=Decimal(100),
+        deliverable_outlets_per_week=30,
+        covered_outlets=100,
+    )
+    seed(world.shenzhen_market, manager, count=60)
+    reasons = [r for e in Evaluation.objects.all() for r in e.reasons]
+    assert {(r["gate"], r["code"]) for r in reasons} >= {
+        ("reputation", "red_flag"),
+        ("reputation", "rating_red_flag"),
+        ("reputation", "reputation_below"),
+        ("willingness", "willingness_below"),
+        ("strength", "insufficient"),
+        ("strength", "oversized"),
+        ("band", "recommended"),
+        ("band", "conditional"),
+    }
 
 
 def test_capacity_change_rescores_market(manager, world, default_template, plan):
@@ -81,6 +125,7 @@ def test_capacity_change_rescores_market(manager, world, default_template, plan)
         result = selectors.score_result(evaluation)
         assert evaluation.total == result.total
         assert evaluation.decision == (result.decision or "")
+        assert evaluation.reasons == list(result.reasons)
 
 
 def test_rerun_is_idempotent(manager, world, default_template, plan):
@@ -110,7 +155,8 @@ def test_other_markets_untouched(manager, world, default_template, plan):
 
 
 def new_version_with_weights(weights: dict[str, int]) -> ScorecardTemplate:
-    draft = services.template_new_draft(template_id=ScorecardTemplate.objects.get(version=1).pk)
+    published = ScorecardTemplate.objects.get(status="published")
+    draft = services.template_new_draft(template_id=published.pk)
     for code, weight in weights.items():
         Criterion.objects.filter(template=draft, code=code).update(weight=weight)
     return draft
@@ -143,7 +189,119 @@ def test_publish_recomputes_with_new_version_and_keeps_history(manager, world, d
     history = list(
         evaluation.scores.order_by("id").values_list("total", "template__version", "job")
     )
-    assert history == [(Decimal("85.0"), 1, None), (Decimal("87.0"), 2, job.pk)]
+    assert history == [(Decimal("85.0"), 2, None), (Decimal("87.0"), 3, job.pk)]
+
+
+# --- The default template's version 2, published by migration ----------------------------
+
+
+@pytest.fixture
+def before_version_2(default_template):
+    """The database as it was before the migration: version 1 published, no version 2."""
+    ScorecardTemplate.objects.filter(version=2).delete()
+    publish_version_1_again()
+
+
+def test_version_2_publish_queues_a_recompute_through_the_outbox(manager, world, before_version_2):
+    services.evaluation_save(
+        candidate_id=CandidateFactory(market=world.shenzhen_market).pk,
+        user=manager,
+        ratings=all_ratings(4),
+        submit=True,
+    )
+    new = publish_default_version_2(apps)
+    job = RecomputeJob.objects.get()
+    assert (new.version, new.status, job.kind, job.template_id, job.status) == (
+        2,
+        "published",
+        "template",
+        new.pk,
+        "queued",
+    )
+    assert list(OutboxEntry.objects.values_list("task_name", "args")) == [
+        (run_recompute_job.name, [job.pk])
+    ]
+    assert ScorecardTemplate.objects.get(version=1).status == "retired"
+
+
+def test_version_2_copies_criteria_with_the_new_fit_and_red_flag_ratings(before_version_2):
+    new = publish_default_version_2(apps)
+    spec = selectors.template_spec(selectors.template_with_items(new.pk))
+    old = selectors.template_spec(
+        selectors.template_with_items(ScorecardTemplate.objects.get(version=1).pk)
+    )
+    assert spec.subitem_codes == old.subitem_codes
+    assert [(c.code, c.weight) for c in spec.criteria] == [(c.code, c.weight) for c in old.criteria]
+    assert [(i.code, i.red_flag_level) for i in spec.red_flag_subitems] == [
+        ("previous_partner", 1),
+        ("payment_record", 1),
+    ]
+    assert (spec.thresholds, old.thresholds) == (scoring.Thresholds(), scoring.THRESHOLDS_V1)
+
+
+def test_version_2_publish_runs_once(before_version_2):
+    publish_default_version_2(apps)
+    assert publish_default_version_2(apps) is None
+    assert list(ScorecardTemplate.objects.values_list("version", "status")) == [
+        (2, "published"),
+        (1, "retired"),
+    ]
+
+
+def test_no_evaluations_no_recompute_job(before_version_2):
+    publish_default_version_2(apps)
+    assert (RecomputeJob.objects.count(), OutboxEntry.objects.count()) == (0, 0)
+
+
+def test_recompute_after_version_2_rescores_and_keeps_version_1_scores(
+    manager, world, before_version_2, plan
+):
+    plan(warehouse_m2=Decimal(100))
+    twice_the_need = services.evaluation_save(
+        candidate_id=CandidateFactory(market=world.shenzhen_market, warehouse_m2=200).pk,
+        user=manager,
+        ratings=all_ratings(4),
+        submit=True,
+    )[0]
+    dropped_by_supplier = services.evaluation_save(
+        candidate_id=CandidateFactory(market=world.shenzhen_market).pk,
+        user=manager,
+        ratings=all_ratings(4, previous_partner=1, payment_record=1),
+        submit=True,
+    )[0]
+    # warehouse r = 2 under version 1: 100, strength (4·80 + 100) / 5 = 84, total 72 + 8.4
+    assert (twice_the_need.total, dropped_by_supplier.decision) == (Decimal("80.4"), "recommended")
+    publish_default_version_2(apps)
+    job = services.recompute_job_run(job_id=RecomputeJob.objects.get().pk)
+    twice_the_need.refresh_from_db()
+    dropped_by_supplier.refresh_from_db()
+    # version 2: r = 2 gives 90, strength (4·80 + 90) / 5 = 82, total 72 + 8.2
+    assert (job.status, job.changed) == ("done", 2)
+    assert twice_the_need.criteria_scores["strength"] == 82.0
+    assert (twice_the_need.total, twice_the_need.template.version) == (Decimal("80.2"), 2)
+    assert (dropped_by_supplier.decision, dropped_by_supplier.reasons) == (
+        "reject",
+        [
+            {
+                "gate": "reputation",
+                "code": "rating_red_flag",
+                "subitem": "previous_partner",
+                "level": 1,
+            },
+            {
+                "gate": "reputation",
+                "code": "rating_red_flag",
+                "subitem": "payment_record",
+                "level": 1,
+            },
+        ],
+    )
+    history = list(
+        dropped_by_supplier.scores.order_by("id").values_list(
+            "decision", "template__version", "job"
+        )
+    )
+    assert history == [("recommended", 1, None), ("reject", 2, job.pk)]
 
 
 @pytest.mark.worker

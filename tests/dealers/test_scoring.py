@@ -5,16 +5,45 @@ from decimal import Decimal as D
 import pytest
 
 from dealers import scoring
-from dealers.defaults import DEFAULT_CRITERIA
-from dealers.scoring import Capacity, CriterionSpec, SubItemSpec, TemplateSpec
+from dealers.defaults import DEFAULT_CRITERIA, DEFAULT_RED_FLAG_LEVELS, DEFAULT_THRESHOLDS_V2
+from dealers.scoring import (
+    THRESHOLDS_V1,
+    Capacity,
+    CriterionSpec,
+    SubItemSpec,
+    TemplateSpec,
+    Thresholds,
+)
 
+# The default template's version 2 (published) and version 1 (history), as scoring sees them.
 DEFAULT = TemplateSpec(
+    version=2,
+    criteria=tuple(
+        CriterionSpec(
+            code,
+            D(weight),
+            tuple(
+                SubItemSpec(item[0], D(1), DEFAULT_RED_FLAG_LEVELS.get(item[0])) for item in items
+            ),
+        )
+        for code, _name, _en, weight, items in DEFAULT_CRITERIA
+    ),
+)
+DEFAULT_V1 = TemplateSpec(
+    version=1,
     criteria=tuple(
         CriterionSpec(code, D(weight), tuple(SubItemSpec(item[0]) for item in items))
         for code, _name, _en, weight, items in DEFAULT_CRITERIA
-    )
+    ),
+    thresholds=THRESHOLDS_V1,
 )
 ALL_CODES = DEFAULT.subitem_codes
+ALL_MEASURES = {
+    "working_capital": D(200000),
+    "warehouse_m2": D(100),
+    "deliverable_outlets_per_week": D(30),
+    "covered_outlets": D(100),
+}
 
 
 def ratings(level=4, **overrides):
@@ -52,6 +81,24 @@ def test_level_points_off_scale_is_none(level):
         ("0.999", "99.90"),
         ("1", "100"),
         ("1.5", "100"),
+        ("1.75", "95.00"),
+        ("2", "90.00"),
+        ("3", "70.00"),
+        ("4", "50.00"),
+        ("5.5", "20"),
+        ("100", "20"),
+    ],
+)
+def test_fit_branches(r, expected):
+    assert scoring.fit(D(r)) == D(expected)
+
+
+@pytest.mark.parametrize(
+    ("r", "expected"),
+    [
+        ("0.5", "50.00"),
+        ("1", "100"),
+        ("1.5", "100"),
         ("2", "100"),
         ("2.5", "90.00"),
         ("3", "80.00"),
@@ -60,11 +107,27 @@ def test_level_points_off_scale_is_none(level):
         ("100", "60"),
     ],
 )
-def test_fit_branches(r, expected):
-    assert scoring.fit(D(r)) == D(expected)
+def test_fit_version_1_parameters_give_the_old_values(r, expected):
+    assert scoring.fit(D(r), thresholds=THRESHOLDS_V1) == D(expected)
 
 
-@pytest.mark.parametrize("r", ["2.5", "3", "4", "50"])
+def test_fit_follows_the_template_parameters():
+    steep = Thresholds(fit_plateau_end=D(1), fit_slope=D(50), fit_floor=D(0))
+    assert [scoring.fit(D(r), thresholds=steep) for r in ("1", "1.5", "2", "3")] == [
+        D(100),
+        D("75.00"),
+        D("50.00"),
+        D(0),
+    ]
+
+
+def test_default_thresholds_are_the_specs_version_2():
+    assert {
+        name: getattr(Thresholds(), name) for name in Thresholds.__dataclass_fields__
+    } == DEFAULT_THRESHOLDS_V2
+
+
+@pytest.mark.parametrize("r", ["1.5", "2", "2.5", "3", "4", "5.5", "50"])
 def test_fit_key_city_upper_branch_is_flat(r):
     assert scoring.fit(D(r), key_city=True) == D(100)
 
@@ -209,6 +272,215 @@ def test_not_recommended_needs_gates_passed_but_low_total():
     assert (result.total, result.decision) == (D("42.0"), scoring.NOT_RECOMMENDED)
 
 
+# --- red flags from ratings ------------------------------------------------------------------
+
+
+def test_seed_case_level_1_on_previous_partner_and_payment_record_rejects():
+    values = ratings(4, previous_partner=1, payment_record=1)
+    result = scoring.evaluate(template=DEFAULT, ratings=values)
+    assert (result.total, result.decision) == (D("72.0"), scoring.REJECT)
+    assert result.reasons == (
+        {
+            "gate": "reputation",
+            "code": "rating_red_flag",
+            "subitem": "previous_partner",
+            "level": 1,
+        },
+        {"gate": "reputation", "code": "rating_red_flag", "subitem": "payment_record", "level": 1},
+    )
+
+
+def test_seed_case_under_version_1_was_recommended():
+    values = ratings(4, previous_partner=1, payment_record=1)
+    result = scoring.evaluate(template=DEFAULT_V1, ratings=values)
+    assert (result.decision, result.rating_red_flags) == (scoring.RECOMMENDED, ())
+
+
+def test_rating_red_flag_is_kept_apart_from_ticked_flags():
+    result = scoring.evaluate(template=DEFAULT, ratings=ratings(5, payment_record=1))
+    assert (result.red_flags, result.rating_red_flags) == ((), ("payment_record",))
+
+
+@pytest.mark.parametrize("level", [2, 3, 4, 5])
+def test_rating_above_the_red_flag_level_is_no_red_flag(level):
+    result = scoring.evaluate(template=DEFAULT, ratings=ratings(5, previous_partner=level))
+    assert (result.rating_red_flags, result.decision) == ((), scoring.STRONGLY_RECOMMENDED)
+
+
+def test_level_1_on_a_subitem_without_red_flag_level_is_no_red_flag():
+    result = scoring.evaluate(template=DEFAULT, ratings=ratings(5, trade_opinion=1))
+    assert result.decision == scoring.STRONGLY_RECOMMENDED
+
+
+def test_rating_red_flag_rejects_even_when_incomplete():
+    result = scoring.evaluate(template=DEFAULT, ratings={"previous_partner": 1})
+    assert (result.total, result.decision) == (None, scoring.REJECT)
+
+
+def test_ticked_flags_come_first_in_code_order_then_rating_flags_then_the_score():
+    values = ratings(5, trade_opinion=1, previous_partner=1, payment_record=1)
+    result = scoring.evaluate(
+        template=DEFAULT, ratings=values, red_flags=["withholding_payments", "diversion"]
+    )
+    assert [(r["code"], r.get("flag") or r.get("subitem")) for r in result.reasons] == [
+        ("red_flag", "diversion"),
+        ("red_flag", "withholding_payments"),
+        ("rating_red_flag", "previous_partner"),
+        ("rating_red_flag", "payment_record"),
+        ("reputation_below", None),
+    ]
+    assert result.reasons[-1] == {
+        "gate": "reputation",
+        "code": "reputation_below",
+        "score": "20.0",
+        "threshold": "40.0",
+    }
+
+
+# --- strength gate: insufficient or oversized ---------------------------------------------------
+
+
+def test_ten_times_the_need_is_oversized():
+    result = scoring.evaluate(
+        template=DEFAULT,
+        ratings=ratings(4),
+        capacity=Capacity(**{name: 10 * value for name, value in ALL_MEASURES.items()}),
+        requirement=Capacity(**ALL_MEASURES),
+    )
+    # stores 80 (rated), the four measures at r = 10: max(20, 100 − 20·8.5) = 20
+    assert (result.criteria["strength"], result.decision) == (D("32.0"), scoring.OVERSIZED)
+    assert result.reasons == (
+        {
+            "gate": "strength",
+            "code": "oversized",
+            "strength": "32.0",
+            "threshold": "60.0",
+            "mean_ratio": "10.0",
+        },
+    )
+    assert result.oversized is True  # the sheet's 客大欺厂 warning too
+
+
+def test_ten_times_the_need_under_version_1_passed_the_strength_gate():
+    result = scoring.evaluate(
+        template=DEFAULT_V1,
+        ratings=ratings(4),
+        capacity=Capacity(**{name: 10 * value for name, value in ALL_MEASURES.items()}),
+        requirement=Capacity(**ALL_MEASURES),
+    )
+    assert (result.criteria["strength"], result.decision) == (D("64.0"), scoring.RECOMMENDED)
+
+
+def test_short_of_the_need_is_insufficient():
+    result = scoring.evaluate(
+        template=DEFAULT,
+        ratings=ratings(4),
+        capacity=Capacity(**{name: value / 4 for name, value in ALL_MEASURES.items()}),
+        requirement=Capacity(**ALL_MEASURES),
+    )
+    assert (result.criteria["strength"], result.decision) == (D("36.0"), scoring.INSUFFICIENT)
+    assert result.reasons[0]["mean_ratio"] == "0.3"  # 0.25 rounds half up
+
+
+def test_exactly_the_need_on_average_is_insufficient_not_oversized():
+    # r = 1/3 and 5/3: the mean is exactly 1, never a rounding error above it.
+    result = scoring.evaluate(
+        template=DEFAULT,
+        ratings=ratings(4, stores=1, transport=1, network=1),
+        capacity=Capacity(working_capital=D(100), warehouse_m2=D(500)),
+        requirement=Capacity(working_capital=D(300), warehouse_m2=D(300)),
+    )
+    assert result.decision == scoring.INSUFFICIENT
+    assert result.reasons[0]["mean_ratio"] == "1.0"
+
+
+def test_no_ratio_known_is_insufficient_without_a_mean():
+    result = scoring.evaluate(
+        template=DEFAULT, ratings=ratings(5, **criterion_ratings("strength", 2))
+    )
+    assert result.reasons == (
+        {
+            "gate": "strength",
+            "code": "insufficient",
+            "strength": "40.0",
+            "threshold": "60.0",
+            "mean_ratio": None,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("pairs", "bound", "above"),
+    [
+        ([], "1", False),
+        ([("100", "300"), ("500", "300")], "1", False),
+        ([("101", "300"), ("500", "300")], "1", True),
+        ([("700000", "200000"), ("250", "100")], "3", False),
+        ([("700000", "200000"), ("260", "100")], "3", True),
+    ],
+)
+def test_mean_ratio_above_is_exact(pairs, bound, above):
+    assert scoring.mean_ratio_above([(D(a), D(b)) for a, b in pairs], D(bound)) is above
+
+
+# --- reasons of the other gates ----------------------------------------------------------------
+
+
+def test_willingness_gate_reason():
+    values = ratings(5, brand_interest=2, commitment=3, cost_sharing=3, responsiveness=3)
+    result = scoring.evaluate(template=DEFAULT, ratings=values)
+    assert result.reasons == (
+        {"gate": "willingness", "code": "willingness_below", "score": "55.0", "threshold": "60.0"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "facts"),
+    [
+        (5, {"code": "strongly_recommended", "total": "100.0", "band_from": "80.0"}),
+        (3, {"code": "conditional", "total": "60.0", "band_from": "50.0"}),
+    ],
+)
+def test_band_reason(level, facts):
+    result = scoring.evaluate(template=DEFAULT, ratings=ratings(level))
+    assert result.reasons == ({"gate": "band", **facts},)
+
+
+def test_not_recommended_reason_names_the_lowest_band():
+    values = ratings(
+        1,
+        **criterion_ratings("reputation", 3),
+        **criterion_ratings("willingness", 3),
+        **criterion_ratings("strength", 3),
+    )
+    result = scoring.evaluate(template=DEFAULT, ratings=values)
+    assert result.reasons == (
+        {"gate": "band", "code": "not_recommended", "total": "42.0", "band_below": "50.0"},
+    )
+
+
+def test_incomplete_evaluation_has_no_reasons():
+    values = ratings(4)
+    del values["coverage"]
+    assert scoring.evaluate(template=DEFAULT, ratings=values).reasons == ()
+
+
+def test_gates_and_bands_follow_the_template_thresholds():
+    strict = TemplateSpec(
+        criteria=DEFAULT.criteria, thresholds=Thresholds(band_strong=D(90), band_recommended=D(85))
+    )
+    result = scoring.evaluate(template=strict, ratings=ratings(4))
+    assert (result.decision, result.reasons[0]["band_from"]) == (scoring.CONDITIONAL, "50.0")
+
+
+def test_willingness_gate_follows_the_template_threshold():
+    lenient = TemplateSpec(
+        criteria=DEFAULT.criteria, thresholds=Thresholds(willingness_gate_below=D(50))
+    )
+    values = ratings(5, brand_interest=2, commitment=3, cost_sharing=3, responsiveness=3)
+    assert scoring.evaluate(template=lenient, ratings=values).decision != scoring.NURTURE
+
+
 # --- strength as fit to need ---------------------------------------------------------------
 
 
@@ -220,9 +492,21 @@ def test_fitted_subitems_replace_ratings():
         requirement=Capacity(working_capital=D(200000), warehouse_m2=D(100)),
     )
     assert result.subitem_points["finance"] == D("50.00")
-    assert result.subitem_points["warehouse"] == D("80.00")  # r = 3
-    # stores 80, warehouse 80, transport 80, network 80, finance 50 -> 74
-    assert result.criteria["strength"] == D("74.0")
+    assert result.subitem_points["warehouse"] == D("70.00")  # r = 3
+    # stores 80, warehouse 70, transport 80, network 80, finance 50 -> 72
+    assert result.criteria["strength"] == D("72.0")
+
+
+def test_twice_the_need_scores_below_just_the_need():
+    def strength(warehouse: int) -> D:
+        return scoring.evaluate(
+            template=DEFAULT,
+            ratings=ratings(4),
+            capacity=Capacity(warehouse_m2=D(warehouse)),
+            requirement=Capacity(warehouse_m2=D(100)),
+        ).subitem_points["warehouse"]
+
+    assert (strength(100), strength(200)) == (D(100), D("90.00"))
 
 
 def test_key_city_surplus_is_not_penalised():
