@@ -7,15 +7,16 @@ import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from markets import selectors as market_selectors
 from markets.models import Market
 
-from . import scoring
+from . import policies, scoring
 from .choices import BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
+    BlacklistMatch,
     Candidate,
     Contract,
     Criterion,
@@ -41,6 +42,7 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
             latest_total=Subquery(latest.values("total")[:1]),
             latest_decision=Subquery(latest.values("decision")[:1]),
             latest_type=Subquery(latest.values("dealer_type")[:1]),
+            blacklisted=Exists(BlacklistMatch.objects.open().filter(candidate=OuterRef("pk"))),
         )
     )
 
@@ -346,3 +348,41 @@ def move_facts(candidate: Candidate, to_stage: str) -> MoveFacts:
                 ),
             )
     return facts
+
+
+@dataclass(frozen=True)
+class BlacklistFlag:
+    """A blacklist match as a user may see it (see ``blacklist_flags``)."""
+
+    match: BlacklistMatch
+    show_evidence: bool
+    # The vetoed candidate's page, only when it lies in the user's own scope.
+    source_in_scope: bool
+
+
+def blacklist_matches() -> QuerySet[BlacklistMatch]:
+    """Matches with what their display needs (the entry, its market, who cleared)."""
+    return BlacklistMatch.objects.select_related("entry__market__territory", "cleared_by").order_by(
+        "-status", "-created_at", "-id"
+    )  # "open" sorts after "cleared"
+
+
+def blacklist_flags(*, user, candidate: Candidate) -> list[BlacklistFlag]:
+    """The blacklist matches of a candidate the user can see, open ones first.
+
+    Evidence from another territory is shown as copied at the veto (firm, market name,
+    date, kind, red flags, the reason given); managers and HQ see it, reps the flag,
+    market and date. The vetoed candidate's own page is linked only within the user's
+    scope.
+    """
+    matches = list(blacklist_matches().filter(candidate=candidate))
+    if not matches:
+        return []
+    sources = {m.entry.candidate_id for m in matches if m.entry.candidate_id is not None}
+    visible = set(
+        Candidate.objects.for_user(user).filter(pk__in=sources).values_list("pk", flat=True)
+    )
+    evidence = policies.can_see_blacklist_evidence(user)
+    return [
+        BlacklistFlag(match, evidence, match.entry.candidate_id in visible) for match in matches
+    ]

@@ -14,6 +14,11 @@ urlpatterns = [
     path("templates/<int:pk>/copy/", views.template_copy, name="template_copy"),
     path("jobs/", views.recompute_jobs, name="recompute_jobs"),
     path("playbook/<int:pk>/", views.objection_edit, name="objection_edit"),
+    path(
+        "blacklist-matches/<int:pk>/clear/",
+        views.blacklist_match_clear,
+        name="blacklist_match_clear",
+    ),
     path("<int:pk>/", views.CandidateDetailView.as_view(), name="candidate_detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),
     path("<int:pk>/move/", views.candidate_move, name="candidate_move"),

@@ -8,8 +8,9 @@ from dealerhub.core.api.serializers import (
     PositiveIntegerField,
 )
 
-from ..choices import DealerType, Decision, RedFlag, Source, Stage
-from ..models import Candidate, Dealer, Evaluation
+from .. import policies
+from ..choices import BlacklistKind, DealerType, Decision, MatchKey, RedFlag, Source, Stage
+from ..models import BlacklistMatch, Candidate, Dealer, Evaluation
 
 PUBLIC_FIELDS = [
     "external_code",
@@ -39,18 +40,73 @@ PUBLIC_FIELDS = [
 ]
 
 
+class BlacklistEvidenceSerializer(serializers.Serializer):
+    """The earlier veto as copied when it was made (managers and HQ only)."""
+
+    firm_name = serializers.CharField()
+    legal_entity = serializers.CharField()
+    owner_name = serializers.CharField()
+    phone = serializers.CharField()
+    red_flags = serializers.ListField(child=serializers.ChoiceField(choices=RedFlag.choices))
+    reputation_score = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    note = serializers.CharField(help_text=_("The reason given at the veto."))
+
+
+class BlacklistMatchSerializer(ModelSerializer):
+    """A blacklist (黑名单) match: the candidate shares `matched_keys` with a firm vetoed
+    for reputation in `market` at `vetoed_at`. `evidence` is null for reps and ERP clients."""
+
+    matched_keys = serializers.ListField(child=serializers.ChoiceField(choices=MatchKey.choices))
+    kind = serializers.ChoiceField(source="entry.kind", choices=BlacklistKind.choices)
+    market = serializers.CharField(
+        source="entry.market.territory.code", allow_null=True, default=None
+    )
+    market_name = serializers.CharField(
+        source="entry.market.territory.name", allow_null=True, default=None
+    )
+    vetoed_at = serializers.DateTimeField(source="entry.created_at")
+    evidence = serializers.SerializerMethodField()
+    cleared_by = serializers.CharField(source="cleared_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = BlacklistMatch
+        fields = [
+            "id",
+            "status",
+            "matched_keys",
+            "kind",
+            "market",
+            "market_name",
+            "vetoed_at",
+            "evidence",
+            "created_at",
+            "cleared_at",
+            "cleared_by",
+            "clear_reason",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(BlacklistEvidenceSerializer(allow_null=True))
+    def get_evidence(self, match) -> dict | None:
+        if not policies.can_see_blacklist_evidence(self.context["request"].user):
+            return None
+        return BlacklistEvidenceSerializer(match.entry).data
+
+
 class CandidateSerializer(ModelSerializer):
     """A dealer candidate; `market` is the market territory's administrative code.
 
     The owner's personal details are included for managers and HQ only.
+    `blacklist_matches` lists the firms vetoed for reputation that it matches, open first.
     """
 
     market = serializers.CharField(source="market.territory.code", read_only=True)
     owner = serializers.SerializerMethodField()
+    blacklist_matches = BlacklistMatchSerializer(many=True, read_only=True)
 
     class Meta:
         model = Candidate
-        fields = [*PUBLIC_FIELDS, "owner"]
+        fields = [*PUBLIC_FIELDS, "owner", "blacklist_matches"]
         read_only_fields = fields
 
     def get_owner(self, candidate) -> dict | None:
@@ -71,6 +127,12 @@ class CandidateWriteSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    owner_name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_("The owner's name (managers, HQ and ERP clients only)."),
+    )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     working_capital = serializers.DecimalField(

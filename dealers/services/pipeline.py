@@ -16,6 +16,8 @@ from markets.choices import Channel
 from .. import policies, rules, selectors
 from ..choices import (
     ALLOWED_MOVES,
+    BlacklistKind,
+    RejectionReason,
     Stage,
 )
 from ..models import (
@@ -24,6 +26,7 @@ from ..models import (
     Dealer,
     StageChange,
 )
+from .blacklist import blacklist_record_candidate
 
 
 def stage_move_violations(*, candidate: Candidate, to_stage: str) -> list[rules.RuleViolation]:
@@ -85,6 +88,10 @@ def candidate_move(
         reason=reason,
         overridden_rules=overridden,
     )
+    if to_stage == Stage.REJECTED and rejection_reason == RejectionReason.REPUTATION:
+        blacklist_record_candidate(
+            candidate_id=candidate.pk, kind=BlacklistKind.REJECTION, user=user, note=reason
+        )
     if to_stage == Stage.SIGNED:
         _appoint_dealer(candidate=candidate, user=user, overridden=overridden)
     return change

@@ -1,3 +1,4 @@
+from .blacklist import blacklist_match_clear
 from .candidates import (
     CandidateDetailView,
     CandidateListView,
@@ -11,6 +12,7 @@ from .evaluations import evaluation_form, sheet_download
 from .setup import objection_edit, recompute_jobs, template_copy, template_list, template_publish
 
 __all__ = [
+    "blacklist_match_clear",
     "CandidateListView",
     "CandidateDetailView",
     "candidate_edit",
