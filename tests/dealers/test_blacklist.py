@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from dealers import services
 from dealers.models import BlacklistEntry, BlacklistMatch, Candidate, Dealer
@@ -373,3 +374,11 @@ def test_user_of_another_territory_gets_404(client, rep_outside, flagged):
     client.force_login(rep_outside)
     assert client.get(reverse("dealers:blacklist_match_clear", args=[match.pk])).status_code == 404
     assert client.get(reverse("dealers:candidate_detail", args=[flagged.pk])).status_code == 404
+
+
+def test_the_flag_is_in_chinese_by_default(client, manager, flagged):
+    client.force_login(manager)
+    with translation.override("zh-hans"):
+        body = client.get(reverse("dealers:candidate_detail", args=[flagged.pk])).content.decode()
+    assert "黑名单：与一家因口碑被否决的商家相符" in body
+    assert "匹配项: <strong>电话</strong>" in body
