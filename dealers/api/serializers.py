@@ -40,6 +40,11 @@ PUBLIC_FIELDS = [
 ]
 
 
+@extend_schema_field({"type": "string", "enum": RedFlag.values})
+class RedFlagCodeField(serializers.CharField):
+    """A red-flag code: the schema lists them; the service names every unknown one."""
+
+
 class BlacklistEvidenceSerializer(serializers.Serializer):
     """The earlier veto as copied when it was made (managers and HQ only)."""
 
@@ -47,7 +52,11 @@ class BlacklistEvidenceSerializer(serializers.Serializer):
     legal_entity = serializers.CharField()
     owner_name = serializers.CharField()
     phone = serializers.CharField()
-    red_flags = serializers.ListField(child=serializers.ChoiceField(choices=RedFlag.choices))
+    # Plain codes: a third enum for fields named red_flags would rename the others'.
+    red_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Red-flag codes: price_dumping, diversion, withholding_payments."),
+    )
     reputation_score = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     note = serializers.CharField(help_text=_("The reason given at the veto."))
 
@@ -57,7 +66,7 @@ class BlacklistMatchSerializer(ModelSerializer):
     for reputation in `market` at `vetoed_at`. `evidence` is null for reps and ERP clients."""
 
     matched_keys = serializers.ListField(child=serializers.ChoiceField(choices=MatchKey.choices))
-    kind = serializers.ChoiceField(source="entry.kind", choices=BlacklistKind.choices)
+    veto_kind = serializers.ChoiceField(source="entry.kind", choices=BlacklistKind.choices)
     market = serializers.CharField(
         source="entry.market.territory.code", allow_null=True, default=None
     )
@@ -74,7 +83,7 @@ class BlacklistMatchSerializer(ModelSerializer):
             "id",
             "status",
             "matched_keys",
-            "kind",
+            "veto_kind",
             "market",
             "market_name",
             "vetoed_at",
@@ -182,11 +191,6 @@ class RatingsField(serializers.DictField):
                 % {"codes": ", ".join(wrong)}
             )
         return ratings
-
-
-@extend_schema_field({"type": "string", "enum": RedFlag.values})
-class RedFlagCodeField(serializers.CharField):
-    """A red-flag code: the schema lists them; the service names every unknown one."""
 
 
 class EvaluationWriteSerializer(serializers.Serializer):

@@ -200,7 +200,7 @@ def test_put_matching_one_key_answers_the_match(token_client, manager, vetoed, f
     assert (
         match["status"],
         match["matched_keys"],
-        match["kind"],
+        match["veto_kind"],
         match["market_name"],
         match["evidence"]["firm_name"],
         match["evidence"]["note"],
