@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.admin import ScopedModelAdmin
 
-from . import rules, scoring, selectors
+from . import rules, scoring, selectors, services
 from .choices import TemplateStatus
 from .models import (
     Candidate,
@@ -80,6 +80,11 @@ class CandidateAdmin(ScopedModelAdmin):
     raw_id_fields = ["market", "owner_rep", "address_territory"]
     list_select_related = ["market__territory"]
     readonly_fields = ["stage", "stage_changed_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Every way a candidate is entered is screened against the blacklist.
+        services.blacklist_screen_candidates(external_codes=[obj.external_code])
 
 
 @admin.register(Evaluation)

@@ -137,3 +137,23 @@ class Objection(models.TextChoices):
     RANGE_NARROW = "range_narrow", _("Your range is too narrow")
     SUPPORT_WEAK = "support_weak", _("Your support is weaker than others'")
     BRAND_UNKNOWN = "brand_unknown", _("Nobody knows your brand here")
+
+
+class BlacklistKind(models.TextChoices):
+    """Why a firm is on the blacklist (黑名单)."""
+
+    REJECTION = "rejection", _("Rejected for reputation")
+    SCORECARD = "scorecard", _("Scorecard reputation veto")
+    RED_FLAG = "red_flag", _("Confirmed red flag")
+    DIVERSION_CASE = "diversion_case", _("Confirmed diversion case")
+
+
+class MatchKey(models.TextChoices):
+    LEGAL_ENTITY = "legal_entity", _("Legal entity")
+    OWNER = "owner", _("Owner")
+    PHONE = "phone", _("Phone")
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLEARED = "cleared", _("Cleared as a false match")

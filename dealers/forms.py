@@ -193,3 +193,11 @@ class PipelineSettingsForm(forms.ModelForm):
 
 
 RED_FLAG_CHOICES = RedFlag.choices
+
+
+class BlacklistClearForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this a false match?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

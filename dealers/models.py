@@ -11,11 +11,15 @@ from dealerhub.core.models import ClaimedJob, ProgressJob, TimeStampedModel
 
 from . import rules
 from .choices import (
+    BlacklistKind,
     DealerType,
     Decision,
+    MatchKey,
+    MatchStatus,
     Objection,
     PaymentTerms,
     RecomputeKind,
+    RedFlag,
     RejectionReason,
     SheetStatus,
     Source,
@@ -24,6 +28,7 @@ from .choices import (
     WholesaleTier,
 )
 from .querysets import (
+    BlacklistMatchQuerySet,
     CandidateQuerySet,
     ContractQuerySet,
     DealerQuerySet,
@@ -676,3 +681,177 @@ class ObjectionAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.heading
+
+
+# --- Blacklist (黑名单) ----------------------------------------------------------------------
+
+
+@tracked()
+class BlacklistEntry(TimeStampedModel):
+    """A firm vetoed for reputation, remembered across markets by its normalised keys.
+
+    The firm's details and the evidence are copied at the veto, so the entry can be shown
+    to managers of other markets without opening the vetoed candidate's record.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=BlacklistKind.choices)
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("vetoed candidate"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="blacklist_entries",
+    )
+    dealer = models.ForeignKey(
+        "Dealer",
+        verbose_name=_("dealer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="blacklist_entries",
+    )
+    market = models.ForeignKey(
+        "markets.Market",
+        verbose_name=_("market"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    firm_name = models.CharField(_("firm"), max_length=200)
+    legal_entity = models.CharField(_("legal entity"), max_length=200, blank=True)
+    owner_name = models.CharField(_("owner"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Normalised keys (dealers.blacklist); '' never matches.
+    legal_entity_key = models.CharField(max_length=200, blank=True, editable=False)
+    owner_key = models.CharField(max_length=100, blank=True, editable=False)
+    phone_key = models.CharField(max_length=30, blank=True, editable=False)
+    red_flags = models.JSONField(_("red flags"), default=list, blank=True)
+    reputation_score = models.DecimalField(
+        _("reputation score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    note = models.TextField(_("reason given"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("blacklist entry")
+        verbose_name_plural = _("blacklist entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["legal_entity_key"],
+                condition=~Q(legal_entity_key=""),
+                name="blacklist_legal_entity_key",
+            ),
+            models.Index(
+                fields=["owner_key"], condition=~Q(owner_key=""), name="blacklist_owner_key"
+            ),
+            models.Index(
+                fields=["phone_key"], condition=~Q(phone_key=""), name="blacklist_phone_key"
+            ),
+        ]
+        constraints = [
+            # One entry per vetoed firm: a later veto adds its evidence to it, so a new
+            # candidate is not flagged twice for the same firm.
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(candidate__isnull=False),
+                name="blacklist_one_entry_per_candidate",
+            ),
+            models.UniqueConstraint(
+                fields=["dealer"],
+                condition=Q(dealer__isnull=False),
+                name="blacklist_one_entry_per_dealer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm_name} ({self.get_kind_display()})"
+
+    @property
+    def red_flag_labels(self) -> list[str]:
+        return [str(RedFlag(flag).label) for flag in self.red_flags if flag in RedFlag.values]
+
+
+class CandidateKeys(models.Model):
+    """A candidate's normalised identity keys, so a new veto finds candidates already
+    entered elsewhere (derived data, rewritten on every screening; not audited)."""
+
+    candidate = models.OneToOneField(
+        Candidate, on_delete=models.CASCADE, primary_key=True, related_name="blacklist_keys"
+    )
+    legal_entity_key = models.CharField(max_length=200, blank=True)
+    owner_key = models.CharField(max_length=100, blank=True)
+    phone_key = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["legal_entity_key"],
+                condition=~Q(legal_entity_key=""),
+                name="candidatekeys_legal_entity",
+            ),
+            models.Index(
+                fields=["owner_key"], condition=~Q(owner_key=""), name="candidatekeys_owner"
+            ),
+            models.Index(
+                fields=["phone_key"], condition=~Q(phone_key=""), name="candidatekeys_phone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.candidate_id)
+
+
+@tracked()
+class BlacklistMatch(models.Model):
+    """A candidate that shares a key with a blacklist entry: flagged until HQ clears it."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="blacklist_matches"
+    )
+    entry = models.ForeignKey(BlacklistEntry, on_delete=models.CASCADE, related_name="matches")
+    matched_keys = models.JSONField(_("matched on"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cleared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    clear_reason = models.TextField(_("why it is a false match"), blank=True)
+
+    objects = BlacklistMatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("blacklist match")
+        verbose_name_plural = _("blacklist matches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "entry"], name="blacklist_match_once"),
+            models.CheckConstraint(
+                condition=Q(status="open") | (~Q(clear_reason="") & Q(cleared_at__isnull=False)),
+                name="blacklist_cleared_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} ~ {self.entry_id} ({self.status})"
+
+    @property
+    def matched_key_labels(self) -> list[str]:
+        return [str(MatchKey(key).label) for key in self.matched_keys if key in MatchKey.values]

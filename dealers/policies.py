@@ -37,3 +37,19 @@ def can_edit_templates(user) -> bool:
 def can_edit_playbook(user) -> bool:
     """The objection playbook is global, shared by every market: HQ only."""
     return is_hq(user)
+
+
+def can_see_blacklist_evidence(user) -> bool:
+    """The earlier veto's evidence (firm, reason, red flags, owner) on a flagged candidate:
+    HQ and regional managers. Reps see the flag, the market and the date."""
+    return manages(user)
+
+
+def can_clear_blacklist_match(user) -> bool:
+    """Clearing a false blacklist match overrides a veto of another market: HQ only."""
+    return is_hq(user)
+
+
+def can_record_owner(user) -> bool:
+    """The owner's details (sensitive) are entered by managers and HQ, or an ERP's sync."""
+    return has_role(user, "hq", "manager", "erp")

@@ -33,3 +33,12 @@ class DealerQuerySet(ScopedQuerySet):
 
 class ScoreQuerySet(ScopedQuerySet):
     territory_field = "evaluation__candidate__market__territory"
+
+
+class BlacklistMatchQuerySet(ScopedQuerySet):
+    """Matches belong to the candidate that matched; the earlier veto may lie elsewhere."""
+
+    territory_field = "candidate__market__territory"
+
+    def open(self):
+        return self.filter(status="open")

@@ -9,17 +9,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from markets import selectors as market_selectors
 from markets.choices import Channel
 from markets.models import Market
 
-from . import rules, scoring
+from . import policies, rules, scoring
 from .choices import ALLOWED_MOVES, BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
+    BlacklistMatch,
     Candidate,
     Contract,
     Criterion,
@@ -46,6 +47,7 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
             latest_total=Subquery(latest.values("total")[:1]),
             latest_decision=Subquery(latest.values("decision")[:1]),
             latest_type=Subquery(latest.values("dealer_type")[:1]),
+            blacklisted=Exists(BlacklistMatch.objects.open().filter(candidate=OuterRef("pk"))),
         )
     )
 
@@ -430,3 +432,41 @@ def move_facts(candidate: Candidate) -> MoveFacts:
 
 def contract_texts(contract: Contract) -> dict[str, str]:
     return {name: getattr(contract, name) or "" for name in Contract.TEXT_FIELDS}
+
+
+@dataclass(frozen=True)
+class BlacklistFlag:
+    """A blacklist match as a user may see it (see ``blacklist_flags``)."""
+
+    match: BlacklistMatch
+    show_evidence: bool
+    # The vetoed candidate's page, only when it lies in the user's own scope.
+    source_in_scope: bool
+
+
+def blacklist_matches() -> QuerySet[BlacklistMatch]:
+    """Matches with what their display needs (the entry, its market, who cleared)."""
+    return BlacklistMatch.objects.select_related("entry__market__territory", "cleared_by").order_by(
+        "-status", "-created_at", "-id"
+    )  # "open" sorts after "cleared"
+
+
+def blacklist_flags(*, user, candidate: Candidate) -> list[BlacklistFlag]:
+    """The blacklist matches of a candidate the user can see, open ones first.
+
+    Evidence from another territory is shown as copied at the veto (firm, market name,
+    date, kind, red flags, the reason given); managers and HQ see it, reps the flag,
+    market and date. The vetoed candidate's own page is linked only within the user's
+    scope.
+    """
+    matches = list(blacklist_matches().filter(candidate=candidate))
+    if not matches:
+        return []
+    sources = {m.entry.candidate_id for m in matches if m.entry.candidate_id is not None}
+    visible = set(
+        Candidate.objects.for_user(user).filter(pk__in=sources).values_list("pk", flat=True)
+    )
+    evidence = policies.can_see_blacklist_evidence(user)
+    return [
+        BlacklistFlag(match, evidence, match.entry.candidate_id in visible) for match in matches
+    ]

@@ -17,6 +17,11 @@ urlpatterns = [
     path("jobs/", views.recompute_jobs, name="recompute_jobs"),
     path("pipeline-rules/", views.pipeline_settings_edit, name="pipeline_settings"),
     path("playbook/<int:pk>/", views.objection_edit, name="objection_edit"),
+    path(
+        "blacklist-matches/<int:pk>/clear/",
+        views.blacklist_match_clear,
+        name="blacklist_match_clear",
+    ),
     path("<int:pk>/", views.CandidateDetailView.as_view(), name="candidate_detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),
     path("<int:pk>/move/", views.candidate_move, name="candidate_move"),

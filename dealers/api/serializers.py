@@ -9,9 +9,19 @@ from dealerhub.core.api.serializers import (
 )
 from markets.choices import Channel
 
-from .. import explain, scoring
-from ..choices import DealerType, Decision, PaymentTerms, RedFlag, RejectionReason, Source, Stage
-from ..models import Candidate, Contract, Dealer, Evaluation, StageChange
+from .. import explain, policies, scoring
+from ..choices import (
+    BlacklistKind,
+    DealerType,
+    Decision,
+    MatchKey,
+    PaymentTerms,
+    RedFlag,
+    RejectionReason,
+    Source,
+    Stage,
+)
+from ..models import BlacklistMatch, Candidate, Contract, Dealer, Evaluation, StageChange
 
 PUBLIC_FIELDS = [
     "external_code",
@@ -41,18 +51,82 @@ PUBLIC_FIELDS = [
 ]
 
 
+@extend_schema_field({"type": "string", "enum": RedFlag.values})
+class RedFlagCodeField(serializers.CharField):
+    """A red-flag code: the schema lists them; the service names every unknown one."""
+
+
+class BlacklistEvidenceSerializer(serializers.Serializer):
+    """The earlier veto as copied when it was made (managers and HQ only)."""
+
+    firm_name = serializers.CharField()
+    legal_entity = serializers.CharField()
+    owner_name = serializers.CharField()
+    phone = serializers.CharField()
+    # Plain codes: a third enum for fields named red_flags would rename the others'.
+    red_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Red-flag codes: price_dumping, diversion, withholding_payments."),
+    )
+    reputation_score = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    note = serializers.CharField(help_text=_("The reason given at the veto."))
+
+
+class BlacklistMatchSerializer(ModelSerializer):
+    """A blacklist (黑名单) match: the candidate shares `matched_keys` with a firm vetoed
+    for reputation in `market` at `vetoed_at`. `evidence` is null for reps and ERP clients."""
+
+    matched_keys = serializers.ListField(child=serializers.ChoiceField(choices=MatchKey.choices))
+    veto_kind = serializers.ChoiceField(source="entry.kind", choices=BlacklistKind.choices)
+    market = serializers.CharField(
+        source="entry.market.territory.code", allow_null=True, default=None
+    )
+    market_name = serializers.CharField(
+        source="entry.market.territory.name", allow_null=True, default=None
+    )
+    vetoed_at = serializers.DateTimeField(source="entry.created_at")
+    evidence = serializers.SerializerMethodField()
+    cleared_by = serializers.CharField(source="cleared_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = BlacklistMatch
+        fields = [
+            "id",
+            "status",
+            "matched_keys",
+            "veto_kind",
+            "market",
+            "market_name",
+            "vetoed_at",
+            "evidence",
+            "created_at",
+            "cleared_at",
+            "cleared_by",
+            "clear_reason",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(BlacklistEvidenceSerializer(allow_null=True))
+    def get_evidence(self, match) -> dict | None:
+        if not policies.can_see_blacklist_evidence(self.context["request"].user):
+            return None
+        return BlacklistEvidenceSerializer(match.entry).data
+
+
 class CandidateSerializer(ModelSerializer):
     """A dealer candidate; `market` is the market territory's administrative code.
 
     The owner's personal details are included for managers and HQ only.
+    `blacklist_matches` lists the firms vetoed for reputation that it matches, open first.
     """
 
     market = serializers.CharField(source="market.territory.code", read_only=True)
     owner = serializers.SerializerMethodField()
+    blacklist_matches = BlacklistMatchSerializer(many=True, read_only=True)
 
     class Meta:
         model = Candidate
-        fields = [*PUBLIC_FIELDS, "owner"]
+        fields = [*PUBLIC_FIELDS, "owner", "blacklist_matches"]
         read_only_fields = fields
 
     def get_owner(self, candidate) -> dict | None:
@@ -73,6 +147,12 @@ class CandidateWriteSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    owner_name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_("The owner's name (managers, HQ and ERP clients only)."),
+    )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     working_capital = serializers.DecimalField(
@@ -122,11 +202,6 @@ class RatingsField(serializers.DictField):
                 % {"codes": ", ".join(wrong)}
             )
         return ratings
-
-
-@extend_schema_field({"type": "string", "enum": RedFlag.values})
-class RedFlagCodeField(serializers.CharField):
-    """A red-flag code: the schema lists them; the service names every unknown one."""
 
 
 class EvaluationWriteSerializer(serializers.Serializer):

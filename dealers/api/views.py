@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from dealerhub.core.api.sync import SyncViewSet
 from dealerhub.core.scoping import allowed_paths
 from markets.models import Territory
 
-from .. import selectors, services, sheets
+from .. import policies, selectors, services, sheets
 from ..filtersets import CandidateFilterSet
 from ..models import Candidate, Contract
 from .serializers import (
@@ -35,7 +36,9 @@ class CandidateViewSet(SyncViewSet):
     """Dealer candidates by external code, their evaluations and the PDF evaluation sheet."""
 
     sync_resource = "dealer-candidates"
-    queryset = Candidate.objects.select_related("market__territory")
+    queryset = Candidate.objects.select_related("market__territory").prefetch_related(
+        Prefetch("blacklist_matches", queryset=selectors.blacklist_matches())
+    )
     serializer_class = CandidateSerializer
     write_serializer_class = CandidateWriteSerializer
     bulk_record_serializer_class = CandidateBulkRecordSerializer
@@ -44,6 +47,15 @@ class CandidateViewSet(SyncViewSet):
 
     def perform_bulk(self, records):
         user = self.request.user
+        if not policies.can_record_owner(user):
+            # As on the form: the owner's details are not the rep's to record.
+            refused = {"owner_name": [_("Only managers and HQ record the owner's details.")]}
+            records = [
+                {"external_code": record.get("external_code"), "errors": refused}
+                if "errors" not in record and "owner_name" in record
+                else record
+                for record in records
+            ]
         return services.candidates_bulk_upsert(
             records=records, allowed_paths=allowed_paths(user), user=user
         )

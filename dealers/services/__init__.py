@@ -1,5 +1,11 @@
 """Writes for dealer selection. Views, the API, admin actions and tasks call these."""
 
+from .blacklist import (
+    blacklist_match_clear,
+    blacklist_record_candidate,
+    blacklist_record_dealer_case,
+    blacklist_screen_candidates,
+)
 from .candidates import (
     candidate_add_red_flag,
     candidate_upsert,
@@ -29,6 +35,10 @@ from .recompute import (
 from .templates import template_draft_save, template_drafts, template_settings
 
 __all__ = [
+    "blacklist_screen_candidates",
+    "blacklist_record_candidate",
+    "blacklist_record_dealer_case",
+    "blacklist_match_clear",
     "candidate_upsert",
     "candidate_add_red_flag",
     "candidates_bulk_upsert",

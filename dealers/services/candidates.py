@@ -15,6 +15,7 @@ from markets import selectors as market_selectors
 
 from .. import policies
 from ..choices import (
+    BlacklistKind,
     RedFlag,
 )
 from ..models import (
@@ -23,6 +24,7 @@ from ..models import (
     ObjectionAnswer,
     StageChange,
 )
+from .blacklist import blacklist_record_candidate, blacklist_screen_candidates
 from .recompute import recompute_candidate, recompute_market
 
 
@@ -64,13 +66,22 @@ def candidate_upsert(
         getattr(candidate, n) != before[n] for n in Candidate.CAPACITY_FIELDS
     ):
         recompute_candidate(candidate_id=candidate.pk)
+    blacklist_screen_candidates(external_codes=[candidate.external_code])
     return candidate
 
 
-def candidate_add_red_flag(*, candidate_id: int, flag: str) -> Candidate:
+def candidate_add_red_flag(
+    *,
+    candidate_id: int,
+    flag: str,
+    note: str = "",
+    user=None,
+    kind: str = BlacklistKind.RED_FLAG,
+) -> Candidate:
     """A confirmed diversion / price-dumping case adds the red flag to the dealer's reputation.
 
-    The reputation gate then rejects its evaluations (re-scored here).
+    The reputation gate then rejects its evaluations (re-scored here), and the firm goes
+    on the blacklist with the flag and ``note`` (e.g. the case reference) as evidence.
     """
     if flag not in RedFlag.values:
         raise ValidationError({"flag": _("Unknown red flag %(flag)s.") % {"flag": flag}})
@@ -80,6 +91,9 @@ def candidate_add_red_flag(*, candidate_id: int, flag: str) -> Candidate:
             candidate.confirmed_red_flags = [*candidate.confirmed_red_flags, flag]
             candidate.save(update_fields=["confirmed_red_flags", "updated_at"])
             recompute_candidate(candidate_id=candidate.pk)
+        blacklist_record_candidate(
+            candidate_id=candidate.pk, kind=kind, user=user, note=note, red_flags=[flag]
+        )
     return candidate
 
 
@@ -181,4 +195,8 @@ def candidates_bulk_upsert(
         )
     for market_id in sorted(rescore):
         recompute_market(market_id=market_id)
+    # One screening for the whole batch (a constant number of queries).
+    blacklist_screen_candidates(
+        external_codes=[r["external_code"] for r in results if r["status"] in (CREATED, UPDATED)]
+    )
     return results

@@ -13,6 +13,8 @@ from dealerhub.core import events
 
 from .. import scoring, selectors
 from ..choices import (
+    BlacklistKind,
+    Decision,
     RedFlag,
 )
 from ..models import (
@@ -20,6 +22,7 @@ from ..models import (
     Evaluation,
     EvaluationScore,
 )
+from .blacklist import blacklist_record_candidate
 from .recompute import mark_sheets_stale, recompute_candidate
 
 
@@ -166,6 +169,15 @@ def evaluation_save(
         recompute_candidate(candidate_id=candidate.pk)
     if submit:
         mark_sheets_stale(candidate_id=candidate.pk)
+    if submit and evaluation.decision == Decision.REJECT:
+        # `reject` is the reputation gate's decision only: the firm is vetoed.
+        blacklist_record_candidate(
+            candidate_id=candidate.pk,
+            kind=BlacklistKind.SCORECARD,
+            user=user,
+            red_flags=result.red_flags,
+            reputation_score=result.criteria.get("reputation"),
+        )
     return evaluation, result
 
 

@@ -16,6 +16,8 @@ from markets.choices import Channel
 from .. import policies, rules, selectors
 from ..choices import (
     ALLOWED_MOVES,
+    BlacklistKind,
+    RejectionReason,
     Stage,
 )
 from ..models import (
@@ -25,6 +27,7 @@ from ..models import (
     PipelineSettings,
     StageChange,
 )
+from .blacklist import blacklist_record_candidate
 
 
 def stage_move_violations(*, candidate: Candidate, to_stage: str) -> list[rules.RuleViolation]:
@@ -128,6 +131,10 @@ def candidate_move(
         overridden_rules=overridden,
         overlap_confirmed=confirmed,
     )
+    if to_stage == Stage.REJECTED and rejection_reason == RejectionReason.REPUTATION:
+        blacklist_record_candidate(
+            candidate_id=candidate.pk, kind=BlacklistKind.REJECTION, user=user, note=reason
+        )
     if to_stage == Stage.SIGNED:
         _appoint_dealer(candidate=candidate, user=user, confirmed=confirmed)
     return change

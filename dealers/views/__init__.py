@@ -1,3 +1,4 @@
+from .blacklist import blacklist_match_clear
 from .candidates import (
     CandidateDetailView,
     CandidateListView,
@@ -18,6 +19,7 @@ from .templates import (
 )
 
 __all__ = [
+    "blacklist_match_clear",
     "CandidateListView",
     "CandidateDetailView",
     "candidate_edit",

@@ -76,6 +76,8 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
             playbook=selectors.objection_playbook(),
             can_edit_playbook=policies.can_edit_playbook(user),
             roi=_roi(self.request, candidate),
+            blacklist_flags=selectors.blacklist_flags(user=user, candidate=candidate),
+            can_clear_blacklist=policies.can_clear_blacklist_match(user),
         )
         if context["contract"]:
             context["overlaps"] = selectors.contract_overlaps(context["contract"])
@@ -142,6 +144,11 @@ def candidate_edit(request, pk: int | None = None):
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("Candidate saved."))
+                if selectors.blacklist_matches().open().filter(candidate=candidate).exists():
+                    messages.warning(
+                        request,
+                        _("This candidate matches a firm vetoed for reputation (blacklist)."),
+                    )
                 return redirect("dealers:candidate_detail", pk=candidate.pk)
     return render(request, "dealers/candidate_form.html", {"form": form, "candidate": candidate})
 

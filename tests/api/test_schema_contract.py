@@ -47,7 +47,8 @@ def _model_field(model, source: str) -> models.Field | None:
         except Exception:  # noqa: BLE001 - a property or method, not a model field
             return None
         model = field.related_model
-    return field
+    # A reverse relation (e.g. a nested list of related records) is no column with choices.
+    return field if isinstance(field, models.Field) else None
 
 
 def test_every_blank_choice_field_admits_blank():
