@@ -64,11 +64,17 @@ def test_hq_creates_a_draft_copying_the_published_version(client, hq_admin, defa
     draft = ScorecardTemplate.objects.get(status="draft")
     assert response["Location"] == edit_url(draft)
     assert (draft.version, draft.band_strong, weights(draft)) == (
-        2,
+        default_template.version + 1,
         Decimal(85),
         weights(default_template),
     )
     assert SubItem.objects.filter(criterion__template=draft).count() == 24
+    # The red-flag ratings of the version travel with the copy.
+    assert dict(
+        SubItem.objects.filter(criterion__template=draft, red_flag_level__isnull=False).values_list(
+            "code", "red_flag_level"
+        )
+    ) == {"previous_partner": 1, "payment_record": 1}
 
 
 def test_a_second_new_draft_click_opens_the_same_draft(client, hq_admin, draft, default_template):
@@ -77,7 +83,8 @@ def test_a_second_new_draft_click_opens_the_same_draft(client, hq_admin, draft, 
     response = client.post(reverse("dealers:template_copy", args=[default_template.pk]))
 
     assert response["Location"] == edit_url(draft)
-    assert list(ScorecardTemplate.objects.values_list("version", flat=True)) == [2, 1]
+    assert ScorecardTemplate.objects.filter(status="draft").count() == 1
+    assert draft.version == default_template.version + 1
 
 
 def test_hq_saves_new_weights_and_level_anchors(client, hq_admin, draft):
