@@ -30,6 +30,15 @@ TERRITORY_BY_CODE = (Territory.objects, "code", "path")
 MARKET_BY_CODE = (Market.objects, "territory__code", "territory__path")
 
 
+def unopened_territory_codes(*, codes, allowed_paths: list[str] | None) -> set[str]:
+    """Of ``codes``, those of territories in scope (None = everywhere) with no market yet:
+    records pointing there are told to open the market first, not that the code is unknown."""
+    rows = Territory.objects.filter(code__in=[c for c in codes if c], market__isnull=True)
+    if allowed_paths is not None:
+        rows = rows.within_paths(allowed_paths)
+    return set(rows.values_list("code", flat=True))
+
+
 def territory_list(*, user) -> QuerySet[Territory]:
     return Territory.objects.for_user(user).select_related("parent")
 
