@@ -169,6 +169,7 @@ class OutletSerializer(ModelSerializer):
             "latitude",
             "contact_name",
             "contact_phone",
+            "listed_on",
             "updated_at",
         ]
         read_only_fields = fields
@@ -204,6 +205,11 @@ class OutletWriteSerializer(serializers.Serializer):
     )
     contact_phone = serializers.CharField(
         max_length=30, required=False, allow_blank=True, default=""
+    )
+    listed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("When our products were listed in the store; null: not listed."),
     )
 
 
