@@ -55,6 +55,9 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
         candidate = self.object
         user = self.request.user
         evaluation = selectors.latest_evaluation(candidate)
+        contract = (
+            Contract.objects.filter(candidate=candidate).prefetch_related("territories").first()
+        )
         context.update(
             evaluation=evaluation,
             draft=selectors.draft_evaluation(candidate, evaluator=user),
@@ -65,15 +68,13 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
             move_form=MoveForm(),
             can_override=policies.can_override(user),
             stage_changes=candidate.stage_changes.select_related("by")[:30],
-            contract=Contract.objects.filter(candidate=candidate)
-            .prefetch_related("territories")
-            .first(),
+            contract=contract,
             dealer=getattr(candidate, "dealer", None),
             history=_history(candidate, show_owner=policies.can_manage_candidates(user)),
             sheets={sheet.language: sheet for sheet in candidate.sheets.all()},
             playbook=selectors.objection_playbook(),
             can_edit_playbook=policies.can_edit_playbook(user),
-            roi=_roi(self.request, candidate),
+            roi=_roi(self.request, contract),
         )
         if context["contract"]:
             context["overlaps"] = selectors.contract_overlaps(context["contract"])
@@ -92,17 +93,21 @@ def _history(candidate: Candidate, *, show_owner: bool):
     ]
 
 
-def _roi(request, candidate: Candidate) -> dict:
-    """The dealer ROI table: defaults from the profile, adjustable by the rep (GET form)."""
+def _roi(request, contract: Contract | None) -> dict:
+    """The dealer ROI table: defaults from the contract (first order), adjustable by the
+    rep (GET form)."""
     initial = {
         "monthly_volume": Decimal(1000),
         "unit_margin": Decimal(8),
         "monthly_costs": Decimal(3000),
-        "initial_investment": candidate.working_capital or Decimal(200000),
+        # The dealer risks its first order and launch costs, not its whole capital.
+        "first_order": (contract.first_order if contract else None)
+        or scoring.ROI_DEFAULT_FIRST_ORDER,
+        "launch_costs": scoring.ROI_DEFAULT_LAUNCH_COSTS,
     }
     form = RoiForm(request.GET if "monthly_volume" in request.GET else None, initial=initial)
     values = form.cleaned_data if form.is_bound and form.is_valid() else initial
-    return {"form": form, "table": scoring.dealer_roi(**values)}
+    return {"form": form, "table": scoring.dealer_roi(**form.roi_values(values))}
 
 
 @login_required
