@@ -98,8 +98,14 @@ class MarketFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         territories = _visible_territories(self.request)
-        self.filters["province"].extra["choices"] = _province_choices(territories)
-        self.filters["city"].extra["choices"] = _city_choices(territories)
+        for name, choices in (
+            ("province", _province_choices(territories)),
+            ("city", _city_choices(territories)),
+        ):
+            # Both: the field may already be built (a copy of the class's filter whose
+            # field the schema generator created), and is otherwise built from extra.
+            self.filters[name].extra["choices"] = choices
+            self.filters[name].field.choices = choices
 
     def filter_node(self, queryset, name, value: str):
         node = _visible_territories(self.request).filter(code=value).only("path").first()
