@@ -188,7 +188,11 @@ class MarketByIdViewSet(ScopedReadOnlyViewSet):
     serializer_class = MarketSerializer
     sync_resource = "markets"
 
-    @extend_schema(deprecated=True, summary="A market by id (use /markets/{territory code})")
+    @extend_schema(
+        deprecated=True,
+        operation_id="markets_retrieve_by_id",
+        summary="A market by id (use /markets/{territory code})",
+    )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
