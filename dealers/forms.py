@@ -148,9 +148,13 @@ class RoiForm(forms.Form):
     monthly_volume = forms.DecimalField(label=_("Expected monthly volume (units)"), min_value=0)
     unit_margin = forms.DecimalField(label=_("Dealer's margin per unit (¥)"), min_value=0)
     monthly_costs = forms.DecimalField(label=_("Dealer's monthly costs (¥)"), min_value=0)
-    initial_investment = forms.DecimalField(
-        label=_("Initial investment incl. first order (¥)"), min_value=0
-    )
+    first_order = forms.DecimalField(label=_("First order (¥)"), min_value=0)
+    launch_costs = forms.DecimalField(label=_("Dealer's own launch costs (¥)"), min_value=0)
+
+    def roi_values(self, data: dict) -> dict:
+        """The arguments of scoring.dealer_roi: the investment is first order + launch costs."""
+        values = {name: data[name] for name in ("monthly_volume", "unit_margin", "monthly_costs")}
+        return values | {"initial_investment": data["first_order"] + data["launch_costs"]}
 
 
 class ObjectionForm(forms.ModelForm):

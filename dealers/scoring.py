@@ -561,6 +561,13 @@ class Roi:
     rows: tuple[RoiRow, ...]
 
 
+# What the ROI table assumes until the rep enters the candidate's own figures: the
+# dealer's money at risk is the first order plus its own launch costs (staff, vehicle,
+# first promotions), not its whole working capital.
+ROI_DEFAULT_FIRST_ORDER = Decimal(30000)
+ROI_DEFAULT_LAUNCH_COSTS = Decimal(10000)
+
+
 def dealer_roi(
     *,
     monthly_volume: Decimal,

@@ -34,7 +34,7 @@ class MarketAdmin(ScopedModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(ScopedModelAdmin):
-    list_display = ["name", "kind", "territory", "external_code", "updated_at"]
+    list_display = ["name", "kind", "territory", "external_code", "listed_on", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "external_code", "address"]
     raw_id_fields = ["territory", "survey", "wholesale_market"]

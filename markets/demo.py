@@ -306,6 +306,8 @@ def seed_research() -> str:
                 index,
                 f"{KA_CHAINS[index]}{territory.name[:2]}店",
                 survey=survey,
+                # Where the market is further on, we are already listed in a few stores.
+                listed_on=datetime.date(2026, 6, 1) if full and index < 3 else None,
             )
         wholesale, _ = _upsert(
             WholesaleMarket,

@@ -41,19 +41,25 @@ class TerritoryFilterSet(django_filters.FilterSet):
         return queryset.filter(path__startswith=node.path)
 
 
-def _province_choices():
-    return list(Territory.objects.filter(level=TerritoryLevel.PROVINCE).values_list("code", "name"))
+def _province_choices(territories):
+    return list(territories.filter(level=TerritoryLevel.PROVINCE).values_list("code", "name"))
 
 
-def _city_choices():
+def _city_choices(territories):
     """Cities that are markets or hold county markets (not every city in China)."""
     return list(
-        Territory.objects.filter(level=TerritoryLevel.CITY)
+        territories.filter(level=TerritoryLevel.CITY)
         .filter(Q(market__isnull=False) | Q(children__market__isnull=False))
         .distinct()
         .order_by("code")
         .values_list("code", "name")
     )
+
+
+def _visible_territories(request):
+    """The territories the requesting user sees (none without a request): the filter
+    offers only those, so a manager is never shown another region's names."""
+    return Territory.objects.for_user(getattr(request, "user", None))
 
 
 class MarketFilterSet(django_filters.FilterSet):
@@ -74,11 +80,12 @@ class MarketFilterSet(django_filters.FilterSet):
         label=_("Level"),
         empty_label=_("All"),
     )
+    # Choices are set per request in __init__ (scoped to the user's territories).
     province = django_filters.ChoiceFilter(
-        choices=_province_choices, method="filter_node", label=_("Province"), empty_label=_("All")
+        choices=[], method="filter_node", label=_("Province"), empty_label=_("All")
     )
     city = django_filters.ChoiceFilter(
-        choices=_city_choices, method="filter_node", label=_("City"), empty_label=_("All")
+        choices=[], method="filter_node", label=_("City"), empty_label=_("All")
     )
     rep = django_filters.CharFilter(field_name="rep__username", label=_("Rep (username)"))
     within = django_filters.CharFilter(method="filter_within", label=_("Within (code)"))
@@ -88,8 +95,20 @@ class MarketFilterSet(django_filters.FilterSet):
         model = Market
         fields = ["q", "province", "city", "status", "level", "rep", "within", "updated_since"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        territories = _visible_territories(self.request)
+        for name, choices in (
+            ("province", _province_choices(territories)),
+            ("city", _city_choices(territories)),
+        ):
+            # Both: the field may already be built (a copy of the class's filter whose
+            # field the schema generator created), and is otherwise built from extra.
+            self.filters[name].extra["choices"] = choices
+            self.filters[name].field.choices = choices
+
     def filter_node(self, queryset, name, value: str):
-        node = Territory.objects.filter(code=value).only("path").first()
+        node = _visible_territories(self.request).filter(code=value).only("path").first()
         if node is None:
             return queryset.none()
         return queryset.filter(territory__path__startswith=node.path)

@@ -1,11 +1,27 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
-from .choices import ASSESSMENT_ACTIONS, Channel, ChecklistKey, GoodsFlow, MarketStatus
-from .models import Competitor, Market, MarketPlan, MarketSurvey, Outlet, WholesaleMarket
+from .choices import (
+    ASSESSMENT_ACTIONS,
+    Channel,
+    ChecklistKey,
+    GoodsFlow,
+    MarketStatus,
+    TerritoryLevel,
+)
+from .models import (
+    Competitor,
+    Market,
+    MarketPlan,
+    MarketSurvey,
+    Outlet,
+    Territory,
+    WholesaleMarket,
+)
 
 
 class MarketProfileForm(forms.ModelForm):
@@ -33,6 +49,50 @@ class MarketProfileForm(forms.ModelForm):
         self.fields["rep"].label = _("Sales rep")
         if not self.is_bound:
             self.initial["version"] = self.instance.updated_at
+
+
+class MarketOpenForm(forms.Form):
+    """Open a market for a city or county in the manager's territories, held by a rep."""
+
+    territory = forms.ModelChoiceField(
+        label=_("Territory"), queryset=Territory.objects.none(), to_field_name="code"
+    )
+    rep = forms.ModelChoiceField(label=_("Sales rep"), queryset=get_user_model().objects.none())
+    income_level = forms.CharField(label=_("Income level"), max_length=100, required=False)
+    pillar_industries = forms.CharField(
+        label=_("Pillar industries"), max_length=300, required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm_focus = forms.BooleanField(
+        label=_("I confirm: this rep may hold more than three markets in trial/developing"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, territory: Territory | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        openable = (
+            Territory.objects.for_user(user)
+            .filter(level__in=[TerritoryLevel.CITY, TerritoryLevel.COUNTY], market__isnull=True)
+            .order_by("path")
+        )
+        self.fields["territory"].queryset = openable
+        self.fields["territory"].label_from_instance = lambda t: f"{t.name} ({t.code})"
+        reps = get_user_model().objects.filter(role=Role.REP, is_active=True)
+        if territory is not None:
+            # Opened from the territory page: the territory is fixed, the reps cover it.
+            self.fields["territory"].initial = territory.code
+            self.fields["territory"].widget = forms.HiddenInput()
+            reps = reps.filter(territories__path__in=_ancestor_paths(territory.path))
+        elif not user.sees_everything:
+            # Reps working somewhere in (or above) the manager's territories.
+            scope = Q()
+            for path in user.scope_paths:
+                scope |= Q(territories__path__startswith=path)
+                scope |= Q(territories__path__in=_ancestor_paths(path))
+            reps = reps.filter(scope) if user.scope_paths else reps.none()
+        self.fields["rep"].queryset = reps.distinct().order_by("username")
 
 
 def _ancestor_paths(path: str) -> list[str]:

@@ -163,6 +163,9 @@ class Outlet(TimeStampedModel):
     )
     contact_name = models.CharField(_("contact"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # When our products were listed (进店) in this store; empty = on file only (e.g.
+    # surveyed). "KA stores entered" counts only listed stores.
+    listed_on = models.DateField(_("listed since"), null=True, blank=True)
     survey = models.ForeignKey(
         "markets.MarketSurvey",
         verbose_name=_("found in survey"),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,15 @@ from .models import (
 # (queryset, code lookup, path lookup).
 TERRITORY_BY_CODE = (Territory.objects, "code", "path")
 MARKET_BY_CODE = (Market.objects, "territory__code", "territory__path")
+
+
+def unopened_territory_codes(*, codes, allowed_paths: list[str] | None) -> set[str]:
+    """Of ``codes``, those of territories in scope (None = everywhere) with no market yet:
+    records pointing there are told to open the market first, not that the code is unknown."""
+    rows = Territory.objects.filter(code__in=[c for c in codes if c], market__isnull=True)
+    if allowed_paths is not None:
+        rows = rows.within_paths(allowed_paths)
+    return set(rows.values_list("code", flat=True))
 
 
 def territory_list(*, user) -> QuerySet[Territory]:
@@ -158,15 +167,22 @@ def _dealer_channels(market: Market) -> frozenset[str] | None:
     return None if channels is None else frozenset(channels)
 
 
+def ka_stores_entered(*, market: Market) -> int:
+    """KA stores of the market where we are listed; stores only surveyed do not count."""
+    return (
+        market_outlets(market=market)
+        .filter(kind=OutletKind.KA_STORE, listed_on__isnull=False)
+        .count()
+    )
+
+
 def market_checklist(*, market: Market) -> list[rules.ChecklistLine]:
     plan = _plan(market)
     facts = rules.ChecklistFacts(
         planned_channels=frozenset(plan.planned_channels) if plan else frozenset(),
         dealer_channels=_dealer_channels(market),
         planned_ka_stores=plan.planned_ka_stores if plan else None,
-        ka_stores_entered=Outlet.objects.filter(
-            territory__path__startswith=market.territory.path, kind=OutletKind.KA_STORE
-        ).count(),
+        ka_stores_entered=ka_stores_entered(market=market),
     )
     ticked = dict(ChecklistTick.objects.filter(market=market).values_list("key", "met"))
     return rules.evaluate_checklist(checklist_keys(level=market.territory.level), facts, ticked)
@@ -233,15 +249,22 @@ def plan_vs_actual(*, market: Market, plan: MarketPlan | None) -> list[dict]:
     against the plan, then outlets per channel (planned outlets vs outlets on record)."""
     from .choices import OUTLET_KIND_CHANNEL, Channel
 
-    counts = dict(
-        market_outlets(market=market).values_list("kind").annotate(n=Count("id")).order_by()
-    )
+    per_kind = {
+        kind: (n, listed)
+        for kind, n, listed in market_outlets(market=market)
+        .values_list("kind")
+        .annotate(n=Count("id"), listed=Count("id", filter=Q(listed_on__isnull=False)))
+        .values_list("kind", "n", "listed")
+        .order_by()
+    }
+    counts = {kind: n for kind, (n, _listed) in per_kind.items()}
     actual_by_channel = {OUTLET_KIND_CHANNEL[OutletKind(kind)]: n for kind, n in counts.items()}
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "label": _("KA stores entered"),
             "planned": plan.planned_ka_stores if plan else None,
-            "actual": counts.get(OutletKind.KA_STORE, 0),
+            # Only stores where we are listed, as ka_stores_entered() counts them.
+            "actual": per_kind.get(OutletKind.KA_STORE, (0, 0))[1],
         }
     ]
     channel_plan = plan.channel_plan if plan else {}

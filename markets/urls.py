@@ -6,6 +6,7 @@ app_name = "markets"
 
 urlpatterns = [
     path("", views.MarketListView.as_view(), name="market_list"),
+    path("open/", views.market_open, name="market_open"),
     path("<int:pk>/", views.MarketDetailView.as_view(), name="market_detail"),
     path("<int:pk>/edit/", views.market_edit, name="market_edit"),
     path("<int:pk>/status/", views.market_status, name="market_status"),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("photos/<slug:kind>/<int:pk>/", views.photo, name="photo"),
     path("territories/", views.TerritoryListView.as_view(), name="territory_list"),
     path("territories/<str:code>/", views.TerritoryDetailView.as_view(), name="territory_detail"),
+    path("territories/<str:code>/open-market/", views.market_open, name="territory_market_open"),
 ]

@@ -85,8 +85,9 @@ class FilteredListMixin:
     partial_template_name = None
 
     def get_queryset(self):
+        # The request lets a FilterSet scope its choices to the user's territories.
         self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=super().get_queryset()
+            self.request.GET or None, queryset=super().get_queryset(), request=self.request
         )
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 

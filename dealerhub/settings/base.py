@@ -265,8 +265,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for a choice set several fields use (a stage change's from/to, a move's target).
-    "ENUM_NAME_OVERRIDES": {"PipelineStageEnum": "dealers.choices.Stage"},
+    # One name for a choice set several fields use (a stage change's from/to, a move's
+    # target), and for choice sets whose field name ("status") other resources reuse.
+    "ENUM_NAME_OVERRIDES": {
+        "PipelineStageEnum": "dealers.choices.Stage",
+        "MarketStatusEnum": "markets.choices.MarketStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealerhub.core.api.schema.add_error_responses",

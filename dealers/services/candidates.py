@@ -158,6 +158,13 @@ def candidates_bulk_upsert(
         path="market__territory__path",
         values=("market_id", *Candidate.CAPACITY_FIELDS),
     )
+    unopened = market_selectors.unopened_territory_codes(
+        codes={row.get("market") for _index, row in batch.pending()}, allowed_paths=allowed_paths
+    )
+    for index, row in batch.pending():
+        if row.get("market") in unopened:
+            message = _("No market is open in %(code)s yet: a manager must open it first.")
+            batch.fail(index, {"market": [message % {"code": row["market"]}]})
     batch.resolve(
         "market",
         *market_selectors.MARKET_BY_CODE,

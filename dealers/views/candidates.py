@@ -56,6 +56,9 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
         user = self.request.user
         evaluation = selectors.latest_evaluation(candidate)
         options = move_options_for(user, selectors.move_facts(candidate))
+        contract = (
+            Contract.objects.filter(candidate=candidate).prefetch_related("territories").first()
+        )
         context.update(
             evaluation=evaluation,
             draft=selectors.draft_evaluation(candidate, evaluator=user),
@@ -67,15 +70,13 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
             offers_confirm=any(option.mode == rules.CONFIRM for option in options),
             move_form=MoveForm(),
             stage_changes=candidate.stage_changes.select_related("by")[:30],
-            contract=Contract.objects.filter(candidate=candidate)
-            .prefetch_related("territories")
-            .first(),
+            contract=contract,
             dealer=getattr(candidate, "dealer", None),
             history=_history(candidate, show_owner=policies.can_manage_candidates(user)),
             sheets={sheet.language: sheet for sheet in candidate.sheets.all()},
             playbook=selectors.objection_playbook(),
             can_edit_playbook=policies.can_edit_playbook(user),
-            roi=_roi(self.request, candidate),
+            roi=_roi(self.request, contract),
             blacklist_flags=selectors.blacklist_flags(user=user, candidate=candidate),
             can_clear_blacklist=policies.can_clear_blacklist_match(user),
         )
@@ -106,17 +107,21 @@ def _history(candidate: Candidate, *, show_owner: bool):
     ]
 
 
-def _roi(request, candidate: Candidate) -> dict:
-    """The dealer ROI table: defaults from the profile, adjustable by the rep (GET form)."""
+def _roi(request, contract: Contract | None) -> dict:
+    """The dealer ROI table: defaults from the contract (first order), adjustable by the
+    rep (GET form)."""
     initial = {
         "monthly_volume": Decimal(1000),
         "unit_margin": Decimal(8),
         "monthly_costs": Decimal(3000),
-        "initial_investment": candidate.working_capital or Decimal(200000),
+        # The dealer risks its first order and launch costs, not its whole capital.
+        "first_order": (contract.first_order if contract else None)
+        or scoring.ROI_DEFAULT_FIRST_ORDER,
+        "launch_costs": scoring.ROI_DEFAULT_LAUNCH_COSTS,
     }
     form = RoiForm(request.GET if "monthly_volume" in request.GET else None, initial=initial)
     values = form.cleaned_data if form.is_bound and form.is_valid() else initial
-    return {"form": form, "table": scoring.dealer_roi(**values)}
+    return {"form": form, "table": scoring.dealer_roi(**form.roi_values(values))}
 
 
 @login_required

@@ -73,7 +73,13 @@ class TerritoryBulkSerializer(serializers.Serializer):
     records = TerritoryBulkItemSerializer(many=True, max_length=1000)
 
 
+MARKET_PROFILE_FIELDS = ["income_level", "pillar_industries", "notes"]
+
+
 class MarketSerializer(ModelSerializer):
+    """A market; `territory` is its administrative code (the key of PUT /markets/{code}),
+    `rep` the rep's username."""
+
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(source="territory.name", read_only=True)
     status = serializers.ChoiceField(choices=MarketStatus.choices, read_only=True)
@@ -81,8 +87,55 @@ class MarketSerializer(ModelSerializer):
 
     class Meta:
         model = Market
-        fields = ["id", "territory", "name", "status", "status_reason", "rep", "updated_at"]
+        fields = [
+            "id",
+            "territory",
+            "name",
+            "status",
+            "status_reason",
+            "rep",
+            *MARKET_PROFILE_FIELDS,
+            "updated_at",
+        ]
         read_only_fields = fields
+
+
+class MarketWriteSerializer(serializers.Serializer):
+    """Body of PUT /api/v1/markets/{territory code}: the profile and the rep, never the
+    status (POST …/status). Fields left out keep their stored values."""
+
+    rep = serializers.CharField(
+        max_length=150,
+        allow_null=True,
+        required=False,
+        help_text=_("The username of a rep covering the territory; null for none."),
+    )
+    income_level = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    pillar_industries = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    confirm_focus = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text=_(
+            "A manager confirms that the rep may hold more than three markets in "
+            "trial/developing (ignored for other callers)."
+        ),
+    )
+
+
+class MarketStatusSerializer(serializers.Serializer):
+    """Body of POST /api/v1/markets/{territory code}/status."""
+
+    status = serializers.ChoiceField(choices=MarketStatus.choices)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("HQ admins only: the written reason to override central-city-first."),
+    )
+    confirm_focus = serializers.BooleanField(required=False, default=False)
 
 
 class OutletSerializer(ModelSerializer):
@@ -103,6 +156,7 @@ class OutletSerializer(ModelSerializer):
             "latitude",
             "contact_name",
             "contact_phone",
+            "listed_on",
             "updated_at",
         ]
         read_only_fields = fields
@@ -122,6 +176,11 @@ class OutletWriteSerializer(serializers.Serializer):
     )
     contact_phone = serializers.CharField(
         max_length=30, required=False, allow_blank=True, default=""
+    )
+    listed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("When our products were listed in the store; null: not listed."),
     )
 
 

@@ -2,7 +2,14 @@ from django.urls import path, re_path
 
 from dealerhub.core.api.sync import CODE_PATTERN
 
-from .views import MarketPlanViewSet, MarketViewSet, OutletViewSet, SurveyViewSet, TerritoryViewSet
+from .views import (
+    MarketByIdViewSet,
+    MarketPlanViewSet,
+    MarketViewSet,
+    OutletViewSet,
+    SurveyViewSet,
+    TerritoryViewSet,
+)
 
 TERRITORY_ACTIONS = {"get": "retrieve", "put": "update"}
 CODE = rf"(?P<external_code>{CODE_PATTERN})"
@@ -24,7 +31,21 @@ urlpatterns = [
         r"^territories/(?P<code>[0-9]{1,12})/$", _TerritorySlashViewSet.as_view(TERRITORY_ACTIONS)
     ),
     path("markets/", MarketViewSet.as_view({"get": "list"}), name="market-list"),
-    path("markets/<int:pk>/", MarketViewSet.as_view({"get": "retrieve"}), name="market-detail"),
+    re_path(
+        r"^markets/(?P<code>[0-9]{1,12})$",
+        MarketViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="market-detail",
+    ),
+    re_path(
+        r"^markets/(?P<code>[0-9]{1,12})/status$",
+        MarketViewSet.as_view({"post": "change_status"}),
+        name="market-status",
+    ),
+    path(
+        "markets/<int:pk>/",
+        MarketByIdViewSet.as_view({"get": "retrieve"}),
+        name="market-detail-by-id",
+    ),
     path("outlets/", OutletViewSet.as_view({"get": "list"}), name="outlet-list"),
     path("outlets/bulk", OutletViewSet.as_view({"post": "bulk"}), name="outlet-bulk"),
     re_path(

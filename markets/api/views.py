@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -15,8 +16,11 @@ from .. import services
 from ..filtersets import MarketFilterSet, OutletFilterSet, TerritoryFilterSet
 from ..models import Market, MarketPlan, MarketSurvey, Outlet, Territory
 from .serializers import (
+    MARKET_PROFILE_FIELDS,
     MarketPlanSerializer,
     MarketSerializer,
+    MarketStatusSerializer,
+    MarketWriteSerializer,
     OutletBulkRecordSerializer,
     OutletBulkSerializer,
     OutletSerializer,
@@ -68,13 +72,129 @@ class TerritoryViewSet(SyncViewSet):
         return super().bulk(request, *args, **kwargs)
 
 
-class MarketViewSet(ScopedReadOnlyViewSet):
-    """Markets with their development status, scoped to the caller."""
+class MarketViewSet(SyncViewSet):
+    """Markets by their territory's administrative code. ``PUT`` opens a market (201) or
+    updates its profile and rep (200); the status moves only through ``POST …/status``,
+    under the development rules."""
+
+    sync_resource = "markets"
+    queryset = Market.objects.select_related("territory", "rep")
+    serializer_class = MarketSerializer
+    write_serializer_class = MarketWriteSerializer
+    filterset_class = MarketFilterSet
+    lookup_field = "territory__code"
+    lookup_url_kwarg = "code"
+    key_pattern = r"[0-9]{1,12}"
+
+    def locked_instance(self, key):
+        instance = super().locked_instance(key)
+        if instance is None and not self._territories().filter(code=key).exists():
+            raise Http404  # no such territory in the caller's scope
+        return instance
+
+    def _territories(self):
+        return Territory.objects.for_user(self.request.user)
+
+    def _rep(self, username: str | None):
+        if username is None:
+            return None
+        rep = get_user_model().objects.filter(username=username, is_active=True).first()
+        if rep is None:
+            raise exceptions.ValidationError({"rep": [_("No active user has this username.")]})
+        return rep
+
+    def is_unchanged(self, instance, data: dict) -> bool:
+        data = {name: value for name, value in data.items() if name != "confirm_focus"}
+        if "rep" in data and data.pop("rep") != (instance.rep.username if instance.rep else None):
+            return False
+        return super().is_unchanged(instance, data)
+
+    def perform_upsert(self, key, data, instance):
+        user = self.request.user
+        data = dict(data)
+        confirm_focus = bool(data.pop("confirm_focus", False))
+        rep_sent = "rep" in data
+        rep = self._rep(data.pop("rep", None))
+        if instance is None:
+            market = services.market_open(
+                territory=self._territories().get(code=key),
+                rep=rep,
+                by=user,
+                confirm_focus=confirm_focus,
+                **data,
+            )
+            return market, Outcome.CREATED
+        market = services.market_update_profile(
+            market_id=instance.pk,
+            expected_updated_at=None,  # If-Match was checked under the lock
+            rep_id=(rep.pk if rep else None) if rep_sent else instance.rep_id,
+            by=user,
+            confirm_focus=confirm_focus,
+            **{name: data.get(name, getattr(instance, name)) for name in MARKET_PROFILE_FIELDS},
+        )
+        return market, Outcome.UPDATED
+
+    @extend_schema(
+        request=MarketWriteSerializer,
+        responses={200: MarketSerializer, 201: MarketSerializer},
+        summary="Open a market (201) or update its profile and rep (200), by territory code",
+        description=(
+            "The status is not set here: a new market starts `blank`; use "
+            "`POST /api/v1/markets/{code}/status`."
+        ),
+    )
+    def update(self, request, *args, **kwargs):
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        request=MarketStatusSerializer,
+        responses={200: MarketSerializer},
+        summary="Move a market's development status under the rules",
+        description=(
+            "A rule that forbids the change answers 400 with its message on the field it "
+            "concerns (`status`, `reason`, `override_reason` or `rep`); nothing is written. "
+            "Accepts `If-Match` (412 when stale) and `Idempotency-Key`."
+        ),
+    )
+    def change_status(self, request, *args, **kwargs):
+        user = request.user
+        body = MarketStatusSerializer(data=request.data)
+        with transaction.atomic():
+            market = self.locked_instance(self.get_key())
+            if market is None:
+                raise Http404
+            if not (has_role(user, "hq", "manager", "erp") or market.rep_id == user.pk):
+                raise exceptions.PermissionDenied()
+            self.check_if_match(request, market)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+            # A rule's ValidationError becomes a 400 naming its field (exception handler).
+            services.market_change_status(
+                market_id=market.pk,
+                target=data["status"],
+                by=user,
+                reason=data["reason"],
+                override_reason=data["override_reason"],
+                confirm_focus=data["confirm_focus"],
+            )
+        market = self.read_back(market)
+        return self.with_etag(Response(self.get_serializer(market).data), market)
+
+
+class MarketByIdViewSet(ScopedReadOnlyViewSet):
+    """A market by its DealerHub id: the first read route, kept for existing clients."""
 
     queryset = Market.objects.select_related("territory", "rep")
     serializer_class = MarketSerializer
-    filterset_class = MarketFilterSet
     sync_resource = "markets"
+
+    @extend_schema(
+        deprecated=True,
+        operation_id="markets_retrieve_by_id",
+        summary="A market by id (use /markets/{territory code})",
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 def _market_in_scope(user, code: str) -> Market:

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dealerhub.core.concurrency import refuse_stale
+from dealerhub.core.scoping import path_visible
 
 from .. import hooks, rules
 from ..choices import Channel, ChecklistKey, TerritoryLevel
-from ..models import ChecklistTick, Market, MarketPlan, MarketStatusChange
+from ..models import ChecklistTick, Market, MarketPlan, MarketStatusChange, Territory
 from ..selectors import market_checklist
 
 
@@ -31,6 +32,65 @@ def _rep_focus_count(*, rep_id: int, exclude_market_id: int) -> int:
     )
 
 
+MARKET_LEVELS = (TerritoryLevel.CITY, TerritoryLevel.COUNTY)
+
+
+def _check_rep(rep, territory: Territory) -> None:
+    """Only an active rep whose territories cover the market can hold it (as on the form)."""
+    if rep is None:
+        return
+    if not (rep.is_active and rep.is_rep and path_visible(territory.path, rep.scope_paths)):
+        raise ValidationError({"rep": _("This rep does not cover this territory.")})
+
+
+def _confirm_focus(*, rep_id: int, exclude_market_id: int | None, by, confirm_focus: bool):
+    """Rule 2 when a market is given to a rep: a fourth market in trial/developing warns
+    and needs a manager's (or HQ's) confirmation."""
+    warning = rules.focus_warning(
+        _rep_focus_count(rep_id=rep_id, exclude_market_id=exclude_market_id or 0)
+    )
+    if warning and not (confirm_focus and by is not None and (by.is_manager or by.is_hq)):
+        raise FocusConfirmationNeeded({"rep": warning})
+
+
+@transaction.atomic
+def market_open(
+    *,
+    territory: Territory,
+    rep,
+    by,
+    income_level: str = "",
+    pillar_industries: str = "",
+    notes: str = "",
+    confirm_focus: bool = False,
+) -> Market:
+    """Open a market (status blank) for a city or county territory, held by ``rep``.
+
+    The market starts blank, but the rep it is given to works it towards trial: when the
+    rep already holds three markets in trial/developing, the focus warning of rule 2
+    applies here as on any assignment and a manager must confirm. Concurrent opens of one
+    territory are serialised by the territory's row lock; the second is refused.
+    """
+    territory = Territory.objects.select_for_update().get(pk=territory.pk)
+    if territory.level not in MARKET_LEVELS:
+        raise ValidationError({"territory": _("Only a city or a county can be a market.")})
+    if Market.objects.filter(territory=territory).exists():
+        raise ValidationError({"territory": _("This territory already has a market.")})
+    _check_rep(rep, territory)
+    if rep is not None:
+        _confirm_focus(rep_id=rep.pk, exclude_market_id=None, by=by, confirm_focus=confirm_focus)
+    market = Market(
+        territory=territory,
+        rep=rep,
+        income_level=income_level.strip(),
+        pillar_industries=pillar_industries.strip(),
+        notes=notes,
+    )
+    market.full_clean()
+    market.save()
+    return market
+
+
 @transaction.atomic
 def market_update_profile(
     *,
@@ -45,12 +105,15 @@ def market_update_profile(
 ):
     """Update a market's profile fields, refusing to overwrite someone else's newer edit."""
 
-    market = Market.objects.select_for_update().get(pk=market_id)
+    market = Market.objects.select_for_update().select_related("territory").get(pk=market_id)
     refuse_stale(market.updated_at, expected_updated_at)
+    if rep_id and rep_id != market.rep_id:
+        rep_model = Market._meta.get_field("rep").related_model
+        _check_rep(rep_model._default_manager.filter(pk=rep_id).first(), market.territory)
     if rep_id and rep_id != market.rep_id and market.status in rules.FOCUS_STATUSES:
-        warning = rules.focus_warning(_rep_focus_count(rep_id=rep_id, exclude_market_id=market.pk))
-        if warning and not (confirm_focus and by is not None and (by.is_manager or by.is_hq)):
-            raise FocusConfirmationNeeded({"rep": warning})
+        _confirm_focus(
+            rep_id=rep_id, exclude_market_id=market.pk, by=by, confirm_focus=confirm_focus
+        )
     market.income_level = income_level
     market.pillar_industries = pillar_industries
     market.notes = notes

@@ -10,6 +10,7 @@ from .markets import (
     MarketListView,
     checklist_tick,
     market_edit,
+    market_open,
     market_plan,
     market_status,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "MarketListView",
     "MarketDetailView",
     "market_edit",
+    "market_open",
     "market_status",
     "checklist_tick",
     "market_plan",

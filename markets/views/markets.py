@@ -18,10 +18,11 @@ from .. import forms as market_forms
 from .. import hooks, policies, selectors, services
 from ..choices import ChecklistKey, OutletKind
 from ..filtersets import MarketFilterSet
-from ..forms import MarketProfileForm
+from ..forms import MarketOpenForm, MarketProfileForm
 from ..models import (
     Market,
     MarketPlan,
+    Territory,
 )
 from ..rules import COMPUTED_KEYS
 from .base import scoped_market
@@ -41,6 +42,7 @@ class MarketListView(FilteredListMixin, ScopedQuerysetMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["funnel"] = selectors.funnel(user=self.request.user, queryset=self.object_list)
+        context["can_open"] = policies.can_open_markets(self.request.user)
         return context
 
 
@@ -109,6 +111,47 @@ class MarketDetailView(ScopedQuerysetMixin, DetailView):
             }
             for line in lines
         ]
+
+
+@login_required
+def market_open(request, code: str | None = None):
+    """A manager opens a market for a city or county in their territories, from the
+    markets list (territory chosen here) or from the territory page (``code``)."""
+    territory = None
+    if code is not None:
+        territory = get_object_or_404(Territory.objects.for_user(request.user), code=code)
+    if not policies.can_open_markets(request.user):
+        raise PermissionDenied
+    if territory is not None and Market.objects.filter(territory=territory).exists():
+        return redirect("markets:market_detail", pk=territory.market.pk)
+    form = MarketOpenForm(request.POST or None, user=request.user, territory=territory)
+    needs_confirm = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            market = services.market_open(
+                territory=data["territory"],
+                rep=data["rep"],
+                by=request.user,
+                income_level=data["income_level"],
+                pillar_industries=data["pillar_industries"],
+                notes=data["notes"],
+                confirm_focus=data["confirm_focus"],
+            )
+        except services.FocusConfirmationNeeded as exc:
+            needs_confirm = True
+            apply_errors(form, exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Market opened."))
+            return redirect("markets:market_detail", pk=market.pk)
+    if not needs_confirm:
+        form.fields.pop("confirm_focus")
+    if territory is not None and "territory" in form.errors:
+        # The territory field is hidden on this page: say what went wrong at the top.
+        form.add_error(None, form.errors.pop("territory"))
+    return render(request, "markets/market_open.html", {"form": form, "territory": territory})
 
 
 @login_required

@@ -5,7 +5,8 @@ from django.views.generic import DetailView, ListView
 from dealerhub.core.audit import history_for
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 
-from .. import selectors
+from .. import policies, selectors
+from ..choices import TerritoryLevel
 from ..filtersets import TerritoryFilterSet
 from ..models import (
     Territory,
@@ -39,4 +40,9 @@ class TerritoryDetailView(ScopedQuerysetMixin, DetailView):
             territory__path__startswith=territory.path
         )[:100]
         context["history"] = history_for(territory)
+        context["can_open"] = (
+            policies.can_open_markets(self.request.user)
+            and territory.level in (TerritoryLevel.CITY, TerritoryLevel.COUNTY)
+            and not any(market.territory_id == territory.pk for market in context["markets"])
+        )
         return context

@@ -15,6 +15,8 @@ from typing import Any
 from keyaccounts.models import KeyAccount
 from markets.models import MarketSurvey
 
+from ..factories import CountyFactory
+
 MEASURES = {
     "annual_turnover": "1200000.00",
     "growth_rate": "8.50",
@@ -123,6 +125,8 @@ BODIES = {
         "planned_dealer_count": 2,
     },
     "key-account-assessments": lambda key, inside: dict(MEASURES),
+    # A market is keyed by its territory: the key itself says inside or outside.
+    "markets": lambda key, inside: {"income_level": "中等", "pillar_industries": "电子信息"},
 }
 
 
@@ -200,12 +204,25 @@ RESOURCES = {
             kept=("inventory_days", 12),
             changed="dso_days",
         ),
+        Resource(
+            name="markets",
+            path="markets/{key}",
+            keys=["440303", "440304", "440306", "440307"],
+            outside_key="430102",
+            kept=("pillar_industries", "电子信息"),
+            changed="income_level",
+        ),
     ]
 }
 
 
 def prepare(resource: Resource, world) -> None:
-    """Records a resource's keys hang off (the accounts assessments belong to)."""
+    """Records a resource's keys hang off (the accounts assessments belong to, the
+    territories markets are opened for)."""
+    if resource.name == "markets":
+        for code in resource.keys:
+            CountyFactory(code=code, parent=world.shenzhen)
+        CountyFactory(code=resource.outside_key, parent=world.changsha)
     if resource.name == "key-account-assessments":
         KeyAccount.objects.get_or_create(
             external_code="HOME", defaults={"name": "本地连锁", "territory": world.shenzhen}
@@ -217,6 +234,6 @@ def prepare(resource: Resource, world) -> None:
 
 def changed_values(resource: Resource, count: int) -> list:
     """``count`` distinct values for the changed field."""
-    if resource.changed in ("name",):
+    if resource.changed in ("name", "income_level"):
         return [f"改名{i}" for i in range(count)]
     return list(range(3, 3 + count))

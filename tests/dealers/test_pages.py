@@ -1,13 +1,14 @@
 """HTML pages: rendering, scoping (404 outside), query counts, the evaluation form."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dealers import services
-from dealers.models import Candidate, Evaluation, ObjectionAnswer
+from dealers import scoring, services
+from dealers.models import Candidate, Contract, Evaluation, ObjectionAnswer
 
 from .conftest import ALL_CODES, all_ratings
 from .factories import CandidateFactory
@@ -230,11 +231,42 @@ def test_roi_table_on_candidate_page(client, rep, sz_candidate):
             "monthly_volume": "1000",
             "unit_margin": "10",
             "monthly_costs": "4000",
-            "initial_investment": "60000",
+            "first_order": "50000",
+            "launch_costs": "10000",
         },
     )
     roi = response.context["roi"]["table"]
     assert (str(roi.monthly_profit), str(roi.payback_months)) == ("6000", "10.0")
+
+
+def test_roi_invests_first_order_and_launch_costs_not_the_whole_capital(client, rep, sz_candidate):
+    sz_candidate.working_capital = Decimal("600000")
+    sz_candidate.save()
+    client.force_login(rep)
+
+    response = client.get(reverse("dealers:candidate_detail", args=[sz_candidate.pk]))
+
+    roi = response.context["roi"]
+    assert (roi["form"]["first_order"].value(), roi["form"]["launch_costs"].value()) == (
+        scoring.ROI_DEFAULT_FIRST_ORDER,
+        scoring.ROI_DEFAULT_LAUNCH_COSTS,
+    )
+    # (30,000 + 10,000) / (1,000 × 8 − 3,000) a month
+    assert str(roi["table"].payback_months) == "8.0"
+
+
+def test_roi_first_order_defaults_to_the_contract(client, rep, sz_candidate):
+    Contract.objects.create(
+        candidate=sz_candidate,
+        term_start=datetime.date(2026, 1, 1),
+        term_end=datetime.date(2027, 1, 1),
+        first_order=Decimal("45000"),
+    )
+    client.force_login(rep)
+
+    response = client.get(reverse("dealers:candidate_detail", args=[sz_candidate.pk]))
+
+    assert str(response.context["roi"]["table"].payback_months) == "11.0"
 
 
 def test_template_publish_hq_only(client, manager, default_template):

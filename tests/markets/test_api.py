@@ -220,3 +220,19 @@ def test_unchanged_put_writes_nothing(token_client, erp_all, world):
 
     assert response.status_code == 200
     assert Outlet.objects.get(external_code="U-1").updated_at == before
+
+
+def test_put_outlet_records_when_we_were_listed(token_client, erp_all, world):
+    client = token_client(erp_all)
+    body = {
+        "territory": "440300",
+        "kind": "ka_store",
+        "name": "华润万家",
+        "listed_on": "2026-09-01",
+    }
+
+    response = client.put("/api/v1/outlets/HR-1", body, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["listed_on"] == "2026-09-01"
+    assert str(Outlet.objects.get(external_code="HR-1").listed_on) == "2026-09-01"

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -229,7 +230,9 @@ def test_plan_vs_actual_rows(client, world, manager):
         planned_ka_stores=10,
         channel_plan={"ka": {"outlets": 12}, "catering": {"outlets": 30}},
     )
-    OutletFactory(territory=world.shenzhen, kind=OutletKind.KA_STORE)
+    OutletFactory(
+        territory=world.shenzhen, kind=OutletKind.KA_STORE, listed_on=datetime.date(2026, 9, 1)
+    )
     OutletFactory(territory=world.nanshan, kind=OutletKind.CATERING)
     client.force_login(manager)
 
@@ -240,3 +243,20 @@ def test_plan_vs_actual_rows(client, world, manager):
         (12, 1),
         (30, 1),
     ]
+
+
+def test_ka_stores_entered_counts_only_stores_where_we_are_listed(client, world, manager):
+    from markets import services
+
+    services.market_plan_save(market_id=world.shenzhen_market.pk, planned_ka_stores=10)
+    listed = datetime.date(2026, 9, 1)
+    OutletFactory(territory=world.shenzhen, kind=OutletKind.KA_STORE, listed_on=listed)
+    OutletFactory(territory=world.nanshan, kind=OutletKind.KA_STORE, listed_on=listed)
+    OutletFactory(territory=world.shenzhen, kind=OutletKind.KA_STORE, listed_on=None)
+    OutletFactory(territory=world.changsha, kind=OutletKind.KA_STORE, listed_on=listed)
+    client.force_login(manager)
+
+    response = client.get(reverse("markets:market_detail", args=[world.shenzhen_market.pk]))
+
+    entered = response.context["plan_rows"][0]
+    assert (entered["planned"], entered["actual"]) == (10, 2)

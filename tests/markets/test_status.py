@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -159,7 +161,7 @@ def test_developed_allowed_when_every_item_met(world, manager):
     ChecklistCriterion.objects.create(level="city", key="ka_stores_entered")
     ChecklistCriterion.objects.create(level="city", key="no_open_cases")
     services.market_plan_save(market_id=market.pk, planned_ka_stores=1)
-    OutletFactory(territory=world.guangzhou)
+    OutletFactory(territory=world.guangzhou, listed_on=datetime.date(2026, 10, 1))
     services.checklist_tick(
         market_id=market.pk, key="no_open_cases", met=True, evidence="稽查记录无", by=manager
     )
@@ -167,6 +169,19 @@ def test_developed_allowed_when_every_item_met(world, manager):
     services.market_change_status(market_id=market.pk, target="developed", by=manager)
 
     assert _status(market) == "developed"
+
+
+def test_a_ka_store_only_surveyed_does_not_count_as_entered(world, manager):
+    market = world.guangzhou_market
+    ChecklistCriterion.objects.create(level="city", key="ka_stores_entered")
+    services.market_plan_save(market_id=market.pk, planned_ka_stores=1)
+    OutletFactory(territory=world.guangzhou, listed_on=None)  # on file from a survey
+
+    with pytest.raises(ValidationError) as raised:
+        services.market_change_status(market_id=market.pk, target="developed", by=manager)
+
+    assert list(raised.value.message_dict) == ["status"]
+    assert _status(market) == "developing"
 
 
 def test_disabled_checklist_items_are_not_required(world, manager):
