@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dealers",
     "keyaccounts",
     "promotions",
+    "planning",
     "integrations",
 ]
 
@@ -295,4 +296,5 @@ DEMO_SEED_STEPS = [
     "markets.demo.seed_markets",
     "dealers.demo.seed",
     "keyaccounts.demo.seed",
+    "planning.demo.seed",
 ]
