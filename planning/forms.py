@@ -51,11 +51,13 @@ class GridForm(forms.Form):
         return self[f"c-{row.key}-{month}"]
 
     def values(self) -> dict[tuple[int, int | None, int], Decimal | None]:
-        """{(territory id, dealer id, month): value} of every cell, from cleaned data."""
+        """{(territory id, dealer id, month): value} of the cells the form sent (a cell not
+        sent at all is left as it is; one sent blank clears the figure to 0)."""
         return {
             (row.territory_id, row.dealer_id, month): self.cleaned_data.get(f"c-{row.key}-{month}")
             for row in self.grid.rows
             for month in MONTHS
+            if f"c-{row.key}-{month}" in self.data
         }
 
 

@@ -174,7 +174,7 @@ class Target(TimeStampedModel):
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        ordering = ["year", "measure", "territory__path", "dealer", "month"]
+        ordering = ["year", "measure", "territory_id", "dealer_id", "month"]
         indexes = [
             models.Index(fields=["updated_at", "id"], name="target_sync_cursor"),
             models.Index(fields=["year", "measure", "territory"], name="target_grid"),

@@ -109,9 +109,9 @@ def targets_write(
     figures = locked if locked is not None else _lock_grids(grids)
     existing = {
         target.external_code: target
-        for target in Target.objects.select_for_update().filter(
-            external_code__in=[cell.key for cell in cells]
-        )
+        for target in Target.objects.select_for_update()
+        .filter(external_code__in=[cell.key for cell in cells])
+        .order_by("pk")
     }
     now = timezone.now()
     creates: list[Target] = []
