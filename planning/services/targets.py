@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dealerhub.core import tabular
 from dealerhub.core.bulk import CREATED, UNCHANGED, UPDATED, Batch
@@ -553,6 +554,6 @@ def targets_export_xlsx(*, grid: Grid) -> bytes:
                     *[row.values.get(month) for month in range(1, 13)],
                     row.total,
                 )
-        yield ("", "", _("Total"), "", "", *grid.month_totals, grid.total)
+        yield ("", "", pgettext("sum of figures", "Total"), "", "", *grid.month_totals, grid.total)
 
     return tabular.workbook(title=f"{grid.region.code}-{grid.year}", header=header, rows=rows())

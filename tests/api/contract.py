@@ -123,6 +123,8 @@ BODIES = {
         "planned_dealer_count": 2,
     },
     "key-account-assessments": lambda key, inside: dict(MEASURES),
+    # A target's key names its market, so a key outside the token's scope is the foreign one.
+    "targets": lambda key, inside: {"value": "1000", "note": "年度目标"},
 }
 
 
@@ -200,6 +202,21 @@ RESOURCES = {
             kept=("inventory_days", 12),
             changed="dso_days",
         ),
+        Resource(
+            name="targets",
+            path="targets/{key}",
+            # keys[2] is the bulk test's foreign record: its key names 长沙, outside 广东.
+            keys=[
+                "2026-01-sell_in_value-440300",
+                "2026-02-standard_units-440300",
+                "2026-01-sell_in_value-430100",
+                "2026-03-collections-440100",
+            ],
+            outside_key="2026-01-sell_in_value-430100",
+            kept=("note", "年度目标"),
+            changed="value",
+            bulk="targets/bulk",
+        ),
     ]
 }
 
@@ -219,4 +236,6 @@ def changed_values(resource: Resource, count: int) -> list:
     """``count`` distinct values for the changed field."""
     if resource.changed in ("name",):
         return [f"改名{i}" for i in range(count)]
+    if resource.name == "targets":  # whole-yuan decimals, as strings
+        return [str(value) for value in range(3, 3 + count)]
     return list(range(3, 3 + count))
