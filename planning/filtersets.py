@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from dealerhub.core.filters import SinceFilter
+from dealerhub.core.filters import IntegerFilter, SinceFilter
 
 from .choices import Measure
 from .models import Target
@@ -10,7 +10,7 @@ from .models import Target
 class TargetFilterSet(django_filters.FilterSet):
     """GET /api/v1/targets/: by year, measure, market and, for incremental pulls, time."""
 
-    year = django_filters.NumberFilter()
+    year = IntegerFilter()
     measure = django_filters.ChoiceFilter(choices=Measure.choices)
     territory = django_filters.CharFilter(field_name="territory__code", label=_("Territory code"))
     updated_since = SinceFilter(field_name="updated_at")

@@ -44,6 +44,17 @@ def regions_for_user(*, user) -> list[Territory]:
     return [region for region in regions if region.path in roots]
 
 
+def key_in_scope(*, user, key: str) -> bool:
+    """Whether a target key names a market in the user's scope (and one of its dealers)."""
+    parts = rules.parse_key(key)
+    if parts is None:
+        return False
+    markets = Market.objects.for_user(user).filter(territory__code=parts.territory_code)
+    if parts.dealer_code:
+        markets = markets.filter(dealers__external_code=parts.dealer_code)
+    return markets.exists()
+
+
 def last_year_shares(
     *, user, territory_ids: Sequence[int], year: int, measure: str
 ) -> dict[int, dict[int, Decimal]]:

@@ -1,9 +1,10 @@
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 
 from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncViewSet
 
-from .. import services
+from .. import selectors, services
 from ..filtersets import TargetFilterSet
 from ..models import Target
 from ..rules import KEY_PATTERN
@@ -26,6 +27,14 @@ class TargetViewSet(SyncViewSet):
     bulk_record_serializer_class = TargetBulkRecordSerializer
     filterset_class = TargetFilterSet
     key_pattern = lookup_value_regex = KEY_PATTERN
+
+    def locked_instance(self, key):
+        """A new key must name a market (and dealer) in the caller's scope, else 404, as
+        for a record that does not exist for them."""
+        instance = super().locked_instance(key)
+        if instance is None and not selectors.key_in_scope(user=self.request.user, key=key):
+            raise Http404
+        return instance
 
     def perform_bulk(self, records):
         return services.targets_bulk_upsert(records=records, by=self.request.user)

@@ -65,20 +65,34 @@ def test_a_dealer_target_names_a_dealer_of_that_market(api_client, world, erp_gu
 
     assert ok.status_code == 201
     assert ok.json()["dealer"] == "D-SZ"
-    assert foreign.status_code == 400
-    assert "external_code" in foreign.json()["errors"]
+    assert foreign.status_code == 404
     assert Target.objects.count() == 1
 
 
-def test_a_key_naming_no_market_is_refused(api_client, world, erp_guangdong):
+def test_a_key_naming_no_market_is_404_on_put_and_an_error_in_bulk(
+    api_client, world, erp_guangdong
+):
+    DealerFactory(external_code="D-CS", market=world.changsha_market)
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {erp_guangdong[1]}")
+    unknown = "2026-01-sell_in_value-440999"
 
-    response = api_client.put(
-        "/api/v1/targets/2026-01-sell_in_value-440999", {"value": "1"}, format="json"
+    put = api_client.put(f"/api/v1/targets/{unknown}", {"value": "1"}, format="json")
+    bulk = api_client.post(
+        "/api/v1/targets/bulk",
+        [
+            {"external_code": unknown, "value": "1"},
+            {"external_code": f"{KEY}-D-CS", "value": "1"},
+            {"external_code": "2026-1-sell_in_value-440300", "value": "1"},
+            {"external_code": KEY, "value": "1"},
+        ],
+        format="json",
     )
 
-    assert response.status_code == 400
-    assert Target.objects.count() == 0
+    assert put.status_code == 404
+    results = bulk.json()["results"]
+    assert [r["status"] for r in results] == ["error", "error", "error", "created"]
+    assert all("external_code" in r["errors"] for r in results[:3])
+    assert list(Target.objects.values_list("external_code", flat=True)) == [KEY]
 
 
 def test_a_negative_value_is_a_400_naming_the_field(api_client, world, erp_guangdong):
