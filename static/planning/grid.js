@@ -7,6 +7,7 @@
   if (!form) return;
   const format = new Intl.NumberFormat(document.documentElement.lang || undefined, {
     maximumFractionDigits: 0,
+    useGrouping: false,
   });
   const number = (input) => {
     const value = parseFloat(input.value);
