@@ -22,6 +22,7 @@ RESOURCES = [
     ("dealers", _("Dealers")),
     ("evaluations", _("Evaluations and scores")),
     ("key-accounts", _("Key accounts")),
+    ("targets", _("Targets")),
     ("changes", _("Changes feed")),
 ]
 RESOURCE_NAMES = [name for name, _label in RESOURCES]

@@ -11,6 +11,7 @@ NAV = [
     (_("Dealers"), "dealers:candidate_list", "all"),
     (_("Key accounts"), "keyaccounts:account_list", "all"),
     (_("KA matrix"), "keyaccounts:matrix", "managers"),
+    (_("Targets"), "planning:index", "all"),
     (_("Territories"), "markets:territory_list", "all"),
     (_("API docs"), "api-docs", "managers"),
     (_("ERP clients"), "integrations:client_list", "hq"),

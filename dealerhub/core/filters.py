@@ -47,3 +47,17 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     so a typo would silently return every row)."""
 
     field_class = _StrictNullBooleanField
+
+
+class _AsciiIntegerField(forms.IntegerField):
+    def to_python(self, value):
+        if value not in self.empty_values and not str(value).strip().isascii():
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number in ASCII digits (django-filter's NumberFilter takes 0.5, and int()
+    reads '٢٠٢٥'); anything else is a 400, and the schema says integer."""
+
+    field_class = _AsciiIntegerField

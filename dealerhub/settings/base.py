@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dealers",
     "keyaccounts",
     "promotions",
+    "planning",
     "integrations",
 ]
 
@@ -301,4 +302,5 @@ DEMO_SEED_STEPS = [
     "markets.demo.seed_markets",
     "dealers.demo.seed",
     "keyaccounts.demo.seed",
+    "planning.demo.seed",
 ]

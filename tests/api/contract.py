@@ -127,6 +127,8 @@ BODIES = {
     "key-account-assessments": lambda key, inside: dict(MEASURES),
     # A market is keyed by its territory: the key itself says inside or outside.
     "markets": lambda key, inside: {"income_level": "中等", "pillar_industries": "电子信息"},
+    # A target's key names its market, so a key outside the token's scope is the foreign one.
+    "targets": lambda key, inside: {"value": "1000", "note": "年度目标"},
 }
 
 
@@ -212,6 +214,21 @@ RESOURCES = {
             kept=("pillar_industries", "电子信息"),
             changed="income_level",
         ),
+        Resource(
+            name="targets",
+            path="targets/{key}",
+            # keys[2] is the bulk test's foreign record: its key names 长沙, outside 广东.
+            keys=[
+                "2026-01-sell_in_value-440300",
+                "2026-02-standard_units-440300",
+                "2026-01-sell_in_value-430100",
+                "2026-03-collections-440100",
+            ],
+            outside_key="2026-01-sell_in_value-430100",
+            kept=("note", "年度目标"),
+            changed="value",
+            bulk="targets/bulk",
+        ),
     ]
 }
 
@@ -236,4 +253,6 @@ def changed_values(resource: Resource, count: int) -> list:
     """``count`` distinct values for the changed field."""
     if resource.changed in ("name", "income_level"):
         return [f"改名{i}" for i in range(count)]
+    if resource.name == "targets":  # whole-yuan decimals, as strings
+        return [str(value) for value in range(3, 3 + count)]
     return list(range(3, 3 + count))

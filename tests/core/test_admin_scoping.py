@@ -42,6 +42,9 @@ TERRITORY_SCOPED = {
     "markets.marketsurvey",
     "markets.outlet",
     "markets.territory",
+    "planning.subregion",
+    "planning.target",
+    "planning.targetplan",
 }
 
 
