@@ -107,19 +107,7 @@ class ContractForm(forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = [
-            "territories",
-            "channels",
-            "term_start",
-            "term_end",
-            "payment_terms",
-            "credit_limit",
-            "price_floor",
-            "annual_target",
-            "first_order",
-            "terms",
-            "note",
-        ]
+        fields = list(Contract.EDITABLE_FIELDS)
         widgets = {
             "term_start": forms.DateInput(attrs={"type": "date"}),
             "term_end": forms.DateInput(attrs={"type": "date"}),

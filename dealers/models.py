@@ -554,6 +554,19 @@ class Contract(TimeStampedModel):
 
     # Every free text of a contract, checked for exclusivity wordings on each save (rule 4).
     TEXT_FIELDS = ("terms", "note")
+    # What a user or an ERP edits, in the order the form and the API show it.
+    EDITABLE_FIELDS = (
+        "territories",
+        "channels",
+        "term_start",
+        "term_end",
+        "payment_terms",
+        "credit_limit",
+        "price_floor",
+        "annual_target",
+        "first_order",
+        *TEXT_FIELDS,
+    )
 
     objects = ContractQuerySet.as_manager()
 

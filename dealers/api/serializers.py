@@ -374,20 +374,7 @@ class ContractSerializer(ModelSerializer):
 
     class Meta:
         model = Contract
-        fields = [
-            "territories",
-            "channels",
-            "term_start",
-            "term_end",
-            "payment_terms",
-            "credit_limit",
-            "price_floor",
-            "annual_target",
-            "first_order",
-            "terms",
-            "note",
-            "updated_at",
-        ]
+        fields = [*Contract.EDITABLE_FIELDS, "updated_at"]
         read_only_fields = fields
 
 
