@@ -124,16 +124,16 @@ class GridRow:
         return [(m, self.values.get(m), self.last_year.get(m)) for m in MONTHS]
 
 
-@dataclass
-class GridGroup:
-    """The markets of one sub-region (片区), or those in none (``name`` empty)."""
+class _MarketTotals:
+    """Month and year totals over the market rows (dealer rows split a market's figure,
+    so they are not added again)."""
 
-    name: str
-    rows: list[GridRow]
+    def all_rows(self) -> list[GridRow]:
+        raise NotImplementedError
 
     @property
     def market_rows(self) -> list[GridRow]:
-        return [row for row in self.rows if not row.is_dealer]
+        return [row for row in self.all_rows() if not row.is_dealer]
 
     @property
     def month_totals(self) -> list[Decimal]:
@@ -145,7 +145,18 @@ class GridGroup:
 
 
 @dataclass
-class Grid:
+class GridGroup(_MarketTotals):
+    """The markets of one sub-region (片区), or those in none (``name`` empty)."""
+
+    name: str
+    rows: list[GridRow]
+
+    def all_rows(self) -> list[GridRow]:
+        return self.rows
+
+
+@dataclass
+class Grid(_MarketTotals):
     """A region's year for one measure: rows by sub-region, last year beside, HQ's figure."""
 
     region: Territory
@@ -160,17 +171,8 @@ class Grid:
     def rows(self) -> list[GridRow]:
         return [row for group in self.groups for row in group.rows]
 
-    @property
-    def market_rows(self) -> list[GridRow]:
-        return [row for row in self.rows if not row.is_dealer]
-
-    @property
-    def month_totals(self) -> list[Decimal]:
-        return [sum((r.values.get(m) or ZERO for r in self.market_rows), ZERO) for m in MONTHS]
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.month_totals, ZERO)
+    def all_rows(self) -> list[GridRow]:
+        return self.rows
 
     @property
     def hq_value(self) -> Decimal | None:
