@@ -18,6 +18,7 @@ class KeyAccountSerializer(ModelSerializer):
     territory = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
+        allow_null=True,
         help_text=_("Home territory code; null for a national account."),
     )
     format = serializers.ChoiceField(choices=AccountFormat.choices, read_only=True)
