@@ -11,11 +11,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from keyaccounts.models import KeyAccount, OutletCard
+from keyaccounts.models import Contact, KeyAccount, OutletCard, OutletYear
 
 from ..factories import UserFactory
 from .conftest import MEASURES
-from .factories import AssessmentFactory, KeyAccountFactory, OutletCardFactory
+from .factories import AssessmentFactory, ContactFactory, KeyAccountFactory, OutletCardFactory
 
 
 @pytest.fixture
@@ -289,3 +289,21 @@ def test_hq_changes_the_national_profile(client, token_client, hq_admin, nationa
     assert response.status_code == 200
     national.refresh_from_db()
     assert (national.name, national.territory_id) == ("沃尔玛（中国）", None)
+
+
+def test_child_records_follow_the_national_account(client, manager, manager_hunan, national):
+    card = national.outlet_cards.get()
+    year = OutletYear.objects.create(card=card, year=2025)
+    contact = ContactFactory(account=national)
+    client.force_login(manager)
+
+    assert client.get(reverse("keyaccounts:outlet_card", args=[card.pk])).status_code == 200
+    assert (
+        list(Contact.objects.for_user(manager)),
+        list(OutletYear.objects.for_user(manager)),
+    ) == (
+        [contact],
+        [year],
+    )
+    assert not Contact.objects.for_user(manager_hunan).exists()
+    assert not OutletYear.objects.for_user(manager_hunan).exists()
