@@ -43,7 +43,7 @@ def matrix_workbook(*, points, year: int, region=None) -> bytes:
             [
                 safe_cell(point.external_code),
                 safe_cell(point.name),
-                safe_cell(point.territory),
+                safe_cell(point.territory or _("National account")),
                 float(point.attractiveness),
                 float(point.supportiveness),
                 str(Quadrant(point.quadrant).label),

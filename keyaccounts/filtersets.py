@@ -41,4 +41,5 @@ class KeyAccountFilterSet(django_filters.FilterSet):
         node = Territory.objects.filter(code=value).only("path").first()
         if node is None:
             return queryset.none()
-        return queryset.filter(territory__path__startswith=node.path)
+        # National accounts are within a territory that holds one of their stores.
+        return queryset.within_paths([node.path])

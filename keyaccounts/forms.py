@@ -75,10 +75,16 @@ class MatrixFilterForm(forms.Form):
     def __init__(self, *args, user, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in years]
-        # Regions that hold accounts: their home territories and the provinces and cities
-        # above them (two queries).
-        paths = KeyAccount.objects.for_user(user).values_list("territory__path", flat=True)
-        codes = {code for path in set(paths) for code in path.split("/") if code}
+        # Regions that hold accounts: their home territories (national accounts: their
+        # stores' territories) and the provinces and cities above them (three queries).
+        accounts = KeyAccount.objects.for_user(user)
+        paths = set(accounts.values_list("territory__path", flat=True))
+        paths |= set(
+            OutletCard.objects.filter(
+                account__in=accounts.filter(territory__isnull=True)
+            ).values_list("outlet__territory__path", flat=True)
+        )
+        codes = {code for path in paths if path for code in path.split("/") if code}
         self.fields["region"].queryset = (
             Territory.objects.for_user(user)
             .filter(code__in=codes, level__in=["province", "city"])
@@ -145,15 +151,22 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class AccountCreateForm(forms.ModelForm):
+    """A new account; HQ may leave the home territory empty for a national account."""
+
     class Meta:
         model = KeyAccount
         fields = ["external_code", "name", "format", "territory", "address", "phone"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, national: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = Territory.objects.for_user(user).filter(
+        field = self.fields["territory"]
+        field.queryset = Territory.objects.for_user(user).filter(
             level__in=["province", "city", "county"]
         )
+        field.required = not national
+        if national:
+            field.empty_label = _("— national account (several regions) —")
+            field.help_text = _("Leave empty for a chain present in several regions.")
 
 
 class AccountYearForm(forms.ModelForm):

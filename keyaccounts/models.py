@@ -132,7 +132,7 @@ class TemplateCriterion(models.Model):
 
 @tracked()
 class KeyAccount(TimeStampedModel):
-    """A modern-trade chain (关键客户) managed from its home territory."""
+    """A modern-trade chain (关键客户) managed from its home territory, or national (none)."""
 
     # The profile an ERP, the edit form and the service set (serializers list these too).
     PROFILE_FIELDS = (
@@ -164,6 +164,10 @@ class KeyAccount(TimeStampedModel):
         verbose_name=_("home territory"),
         on_delete=models.PROTECT,
         related_name="key_accounts",
+        # None: a national account (a chain in several regions), managed by HQ and seen
+        # by the managers whose territories hold its stores (querysets.py).
+        null=True,
+        blank=True,
     )
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,6 +206,10 @@ class KeyAccount(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.territory_id is None
 
 
 @tracked()

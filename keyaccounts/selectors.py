@@ -53,7 +53,7 @@ class MatrixPoint:
     account_id: int
     external_code: str
     name: str
-    territory: str
+    territory: str | None  # None: a national account
     attractiveness: Decimal
     supportiveness: Decimal
     quadrant: str
@@ -78,7 +78,8 @@ def matrix(*, user, year: int, region: Territory | None = None) -> list[MatrixPo
     """
     current = Assessment.objects.for_user(user).filter(year=year)
     if region is not None:
-        current = current.filter(account__territory__path__startswith=region.path)
+        # National accounts count in a region that holds one of their stores.
+        current = current.within_paths([region.path])
     rows = list(
         current.order_by("account__name", "account_id").values(
             "account_id",

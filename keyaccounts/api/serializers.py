@@ -15,7 +15,12 @@ from ..models import Assessment, KeyAccount
 
 
 class KeyAccountSerializer(ModelSerializer):
-    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    territory = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Home territory code; null for a national account."),
+    )
     format = serializers.ChoiceField(choices=AccountFormat.choices, read_only=True)
 
     class Meta:
@@ -35,7 +40,11 @@ class KeyAccountWriteSerializer(serializers.Serializer):
     territory = serializers.CharField(
         max_length=12,
         required=False,
-        help_text=_("Administrative code of the home territory; required to create."),
+        allow_null=True,
+        help_text=_(
+            "Home territory code; left out or null: a national account "
+            "(HQ and all-territory clients only)."
+        ),
     )
     format = serializers.ChoiceField(choices=AccountFormat.choices, required=False)
     address = _text(300)
@@ -146,7 +155,9 @@ class MatrixQuerySerializer(serializers.Serializer):
 class MatrixPointSerializer(serializers.Serializer):
     external_code = serializers.CharField()
     name = serializers.CharField()
-    territory = serializers.CharField()
+    territory = serializers.CharField(
+        allow_null=True, help_text=_("Home territory name; null for a national account.")
+    )
     attractiveness = serializers.DecimalField(max_digits=5, decimal_places=2)
     supportiveness = serializers.DecimalField(max_digits=5, decimal_places=2)
     quadrant = serializers.ChoiceField(choices=Quadrant.choices)

@@ -13,7 +13,7 @@ from dealerhub.core.api.viewsets import TokenScopePermission
 from dealerhub.core.scoping import allowed_paths
 from markets.models import Territory
 
-from .. import selectors, services
+from .. import policies, selectors, services
 from ..filtersets import KeyAccountFilterSet
 from ..models import Assessment, KeyAccount
 from .serializers import (
@@ -37,6 +37,17 @@ class KeyAccountViewSet(SyncViewSet):
     write_serializer_class = KeyAccountWriteSerializer
     bulk_record_serializer_class = KeyAccountBulkRecordSerializer
     filterset_class = KeyAccountFilterSet
+
+    def locked_instance(self, key):
+        instance = super().locked_instance(key)
+        # In scope through a store, but a national profile is HQ's: 403, not 404.
+        user = self.request.user
+        if instance is not None and instance.is_national and not policies.may_hold_national(user):
+            self.check_writer(user)  # a rep gets the usual 403 first
+            raise exceptions.PermissionDenied(
+                _("Only HQ or an all-territory client changes a national account.")
+            )
+        return instance
 
     def perform_bulk(self, records):
         return services.accounts_bulk_upsert(
@@ -84,8 +95,12 @@ class AssessmentViewSet(SyncViewSet):
 
     def locked_instance(self, key):
         instance = super().locked_instance(key)
-        if instance is None:
-            self._account()  # 404 when the account is not in the caller's scope
+        account = instance.account if instance is not None else self._account()  # 404 outside
+        if account.is_national and not policies.may_hold_national(self.request.user):
+            self.check_writer(self.request.user)
+            raise exceptions.PermissionDenied(
+                _("Only HQ or an all-territory client changes a national account.")
+            )
         return instance
 
     def _account(self) -> KeyAccount:

@@ -27,12 +27,20 @@ from ..models import (
 
 @transaction.atomic
 def account_upsert(
-    *, external_code: str, data: Mapping[str, object], territory: Territory | None = None
+    *,
+    external_code: str,
+    data: Mapping[str, object],
+    territory: Territory | None = None,
+    national: bool = False,
 ) -> KeyAccount:
-    """Create or update an account by its external code (the ERP's key)."""
+    """Create or update an account by its external code (the ERP's key).
+
+    A new account without a home territory is refused unless ``national`` (the caller
+    sees every territory, see ``policies.may_hold_national``): it is then a national one.
+    """
     account = KeyAccount.objects.select_for_update().filter(external_code=external_code).first()
     if account is None:
-        if territory is None:
+        if territory is None and not national:
             raise ValidationError({"territory": _("A new key account needs its home territory.")})
         account = KeyAccount(external_code=external_code)
     if territory is not None:
@@ -141,19 +149,54 @@ def accounts_bulk_upsert(*, records: list[dict], allowed_paths: list[str] | None
     A record holds `external_code`, the profile fields it sends and, to create or move
     an account, `territory` (home territory code). Fields a record leaves out keep
     their stored values; the write is set-based (`dealerhub.core.bulk.Batch`).
+
+    A caller that sees every territory (``allowed_paths`` None) may leave `territory`
+    out of a new record, or send null, for a national account. A territory-scoped caller
+    must give a territory in its scope and cannot change a national account.
     """
 
     batch = Batch(records, allowed_paths=allowed_paths)
+    if allowed_paths is not None:
+        _refuse_national(batch, allowed_paths)
     batch.check_stored(KeyAccount.objects, path="territory__path")
-    for _index, row in batch.pending():
+    scoped_territory = _("Give a home territory in your scope: only HQ keeps national accounts.")
+    for index, row in batch.pending():
         for name in KeyAccount.PROFILE_FIELDS:
             if name in row and row[name] is None:
                 row[name] = ""
+        if allowed_paths is not None and "territory" in row and row["territory"] is None:
+            batch.fail(index, {"territory": [scoped_territory]})
     batch.resolve(
         "territory",
         *market_selectors.TERRITORY_BY_CODE,
         message=_("No territory has the code %(code)s."),
-        required_on_create=_("A new key account needs its home territory."),
+        required_on_create=scoped_territory if allowed_paths is not None else None,
     )
     batch.upsert(KeyAccount)
     return batch.results
+
+
+def _refuse_national(batch: Batch, allowed_paths: list[str]) -> None:
+    """Fail the records of stored national accounts: not found out of the caller's scope,
+    not allowed in it (a store of the chain is in its territories)."""
+    national = set(
+        KeyAccount.objects.filter(
+            external_code__in=batch.keys(), territory__isnull=True
+        ).values_list("external_code", flat=True)
+    )
+    if not national:
+        return
+    visible = set(
+        KeyAccount.objects.filter(external_code__in=national)
+        .within_paths(allowed_paths)
+        .values_list("external_code", flat=True)
+    )
+    for index, row in batch.pending():
+        code = row[batch.key]
+        if code in visible:
+            batch.fail(
+                index,
+                {batch.key: [_("Only HQ or an all-territory client changes a national account.")]},
+            )
+        elif code in national:
+            batch.fail(index, {batch.key: [_("Not found.")]})

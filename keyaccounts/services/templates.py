@@ -238,7 +238,8 @@ def publish_quadrant_changes(changes: list[tuple[int, str | None, str]]) -> None
                 "attractiveness": str(row["attractiveness"]),
                 "supportiveness": str(row["supportiveness"]),
             },
-            territory_path=row["account__territory__path"],
+            # A national account's path is "": only clients that see everything hear it.
+            territory_path=row["account__territory__path"] or "",
         )
 
 

@@ -92,7 +92,8 @@ class AccountDetailView(ScopedQuerysetMixin, DetailView):
             cards=account.outlet_cards.select_related("outlet", "outlet__territory"),
             listings=[(listing, selectors.flag_messages(listing)) for listing in listings],
             history=history_for(account),
-            can_edit=policies.can_edit_accounts(self.request.user),
+            can_edit=policies.can_edit_account(self.request.user, account),
+            can_edit_stores=policies.can_edit_store_card(self.request.user, account),
         )
         return context
 
@@ -110,7 +111,10 @@ class OutletCardDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = history_for(self.object)
-        context["can_edit"] = policies.can_edit_accounts(self.request.user)
+        card = self.object
+        context["can_edit"] = policies.can_edit_store_card(
+            self.request.user, card.account, card.outlet
+        )
         return context
 
 
@@ -118,7 +122,7 @@ class OutletCardDetailView(ScopedQuerysetMixin, DetailView):
 def account_edit(request, pk: int):
     """Managers and HQ edit an account profile; stale edits are refused, nothing is lost."""
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not policies.can_edit_accounts(request.user):
+    if not policies.can_edit_account(request.user, account):
         raise PermissionDenied
     form = AccountProfileForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +144,8 @@ def account_edit(request, pk: int):
 def account_create(request):
     if not policies.can_edit_accounts(request.user):
         raise PermissionDenied
-    form = AccountCreateForm(request.POST or None, user=request.user)
+    national = policies.may_hold_national(request.user)
+    form = AccountCreateForm(request.POST or None, user=request.user, national=national)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if KeyAccount.objects.filter(external_code=data["external_code"]).exists():
@@ -150,6 +155,7 @@ def account_create(request):
                 external_code=data["external_code"],
                 data={k: v for k, v in data.items() if k not in ("external_code", "territory")},
                 territory=data["territory"],
+                national=national,
             )
             messages.success(request, _("Key account created."))
             return redirect("keyaccounts:account_detail", pk=account.pk)
@@ -158,9 +164,15 @@ def account_create(request):
     )
 
 
-def _editable_account(request, pk: int) -> KeyAccount:
+def _editable_account(request, pk: int, *, store_cards: bool = False) -> KeyAccount:
+    """The account in scope (404) the user may change (403); a national account's store
+    cards are open to the managers of their stores, the rest of it to HQ."""
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not policies.can_edit_accounts(request.user):
+    if store_cards:
+        allowed = policies.can_edit_store_card(request.user, account)
+    else:
+        allowed = policies.can_edit_account(request.user, account)
+    if not allowed:
         raise PermissionDenied
     return account
 
@@ -208,8 +220,12 @@ def record_edit(request, pk: int, kind: str, record_pk: int | None = None):
     if kind not in RECORDS:
         raise Http404
     model, form_class, save, keyword, anchor, title = RECORDS[kind]
-    account = _editable_account(request, pk)
+    account = _editable_account(request, pk, store_cards=model is OutletCard)
     instance = get_object_or_404(model, pk=record_pk, account=account) if record_pk else None
+    if isinstance(instance, OutletCard) and not policies.can_edit_store_card(
+        request.user, account, instance.outlet
+    ):
+        raise PermissionDenied
     extra = {}
     if form_class is ContactForm:
         extra["account"] = account

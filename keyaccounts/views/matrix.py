@@ -26,7 +26,7 @@ from ..services import MEASURE_FIELDS, POINT_FIELDS
 def assessment_edit(request, pk: int):
     """Enter a year's raw measures; the scores and quadrant are computed."""
     account = get_object_or_404(selectors.account_list(user=request.user), pk=pk)
-    if not policies.can_edit_accounts(request.user):
+    if not policies.can_edit_account(request.user, account):
         raise PermissionDenied
     year = request.GET.get("year") or request.POST.get("year")
     instance = None

@@ -8,6 +8,8 @@ from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.services import api_client_create
 from keyaccounts import services
 
+from .factories import KeyAccountFactory
+
 STAR = {
     "annual_turnover": Decimal(500000),
     "growth_rate": Decimal(20),
@@ -60,3 +62,21 @@ def test_same_quadrant_again_sends_nothing_new(subscribed, ka_account):
     services.assessment_upsert(account=ka_account, year=2025, measures=STAR)
 
     assert WebhookDelivery.objects.filter(subscription=subscribed).count() == 1
+
+
+def test_a_national_accounts_change_reaches_all_territory_clients_only(subscribed, template, world):
+    scoped, _raw = api_client_create(
+        name="ERP 广东",
+        resource_scopes={"*": "read"},
+        all_territories=False,
+        territory_ids=[world.guangdong.pk],
+    )
+    regional = WebhookSubscription.objects.create(
+        client=scoped, event="key_account.quadrant_changed", url="https://gd.example/hooks"
+    )
+    account = KeyAccountFactory(territory=None)
+
+    services.assessment_upsert(account=account, year=2025, measures=STAR)
+
+    assert WebhookDelivery.objects.filter(subscription=subscribed).count() == 1
+    assert not WebhookDelivery.objects.filter(subscription=regional).exists()
