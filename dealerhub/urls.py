@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("markets.api.urls")),
     path("", include("dealers.api.urls")),
     path("", include("keyaccounts.api.urls")),
+    path("", include("sales.api.urls")),
     path("", include("integrations.api.urls")),
     path(
         "schema/",
@@ -40,6 +41,7 @@ urlpatterns = [
     path("markets/", include("markets.urls")),
     path("dealers/", include("dealers.urls")),
     path("key-accounts/", include("keyaccounts.urls")),
+    path("sales/", include("sales.urls")),
     path("integrations/", include("integrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -12,6 +12,8 @@ NAV = [
     (_("Key accounts"), "keyaccounts:account_list", "all"),
     (_("KA matrix"), "keyaccounts:matrix", "managers"),
     (_("Territories"), "markets:territory_list", "all"),
+    (_("Products"), "sales:product_list", "all"),
+    (_("Import actuals"), "sales:actuals_import", "managers"),
     (_("API docs"), "api-docs", "managers"),
     (_("ERP clients"), "integrations:client_list", "hq"),
     (_("Admin"), "admin:index", "staff"),
