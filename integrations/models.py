@@ -22,6 +22,9 @@ RESOURCES = [
     ("dealers", _("Dealers")),
     ("evaluations", _("Evaluations and scores")),
     ("key-accounts", _("Key accounts")),
+    ("products", _("Products")),
+    ("sell-in-lines", _("Sell-in lines")),
+    ("collections", _("Collections")),
     ("changes", _("Changes feed")),
 ]
 RESOURCE_NAMES = [name for name, _label in RESOURCES]

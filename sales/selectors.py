@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import F, Func, QuerySet, Sum, Value
+from django.db.models import CharField, F, Func, QuerySet, Sum, Value
 
 from dealers.models import Dealer
 from markets.models import Market, Territory
@@ -50,6 +51,7 @@ def _period(year: int, month: int | None) -> tuple[datetime.date, datetime.date]
 
 class _SplitPart(Func):
     function = "split_part"
+    output_field = CharField()
 
 
 def sell_in_by(
@@ -63,6 +65,8 @@ def sell_in_by(
     first, last = _period(year, month)
     sell_in = SellInMonthly.objects.for_user(user).filter(month__gte=first, month__lte=last)
     collected = CollectionMonthly.objects.for_user(user).filter(month__gte=first, month__lte=last)
+    rows: Any  # value rows of {"group", sums}; the group differs by level
+    paid: Any
     sums = {
         "quantity": Sum("quantity"),
         "value": Sum("value"),

@@ -121,6 +121,9 @@ def _upsert(model, rows, key: str, fields: Sequence[str], conflict: Sequence[str
     changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in value_columns)
     if not value_columns:
         assignments, changed = f"{key_column} = EXCLUDED.{key_column}", "false"
+    # A partitioned table (whose keys carry ``conflict`` columns) has no xmax to return:
+    # there PostgreSQL 18's OLD row tells an insert (no old row) from an update.
+    inserted = f"(old.{key_column} IS NULL)" if conflict else "(xmax = 0)"
     with connection.cursor() as cursor:
         # Same column types as the target, none of its constraints or defaults.
         cursor.execute(
@@ -137,7 +140,7 @@ def _upsert(model, rows, key: str, fields: Sequence[str], conflict: Sequence[str
             f"SELECT DISTINCT ON (s.{key_column}) {select_columns} FROM _bulk_stage s "
             f"LEFT JOIN {table} t ON {join} WHERE true "
             f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {assignments} WHERE {changed} "
-            f"RETURNING {key_column}, (xmax = 0) AS inserted",
+            f"RETURNING {key_column}, {inserted} AS inserted",
             default_values,
         )
         touched = {

@@ -70,7 +70,8 @@ def sell_in_lines_upsert(*, records: list[dict], allowed_paths: list[str] | None
     for index, row in batch.pending():
         current = stored.get(row["external_code"])
         if "date" not in row:
-            row["month"] = current["month"]  # a new line without a date failed validation
+            # Only a stored line is validated partially; a new one without a date failed.
+            row["month"] = stored[row["external_code"]]["month"]
             continue
         month = month_of(row["date"])
         if current is not None and current["month"] != month:
@@ -131,11 +132,12 @@ def sell_in_lines_upsert(*, records: list[dict], allowed_paths: list[str] | None
         elif current is None:
             batch.fail(index, {"product": [_("A new line needs its SKU.")]})
             continue
+        before: dict = current or {}
         if "quantity" in row or "product" in row:
-            quantity = row.get("quantity", current and current["quantity"])
-            product_id = row.get("product", current and current["product_id"])
+            quantity = row["quantity"] if "quantity" in row else before["quantity"]
+            product_id = row["product"] if "product" in row else before["product_id"]
             row["standard_units"] = standard_units(quantity, factors[product_id])
-        keys[index] = {(row["month"], row.get("dealer", current and current["dealer_id"]))}
+        keys[index] = {(row["month"], row.get("dealer", before.get("dealer_id")))}
         if current is not None:
             keys[index].add((current["month"], current["dealer_id"]))
     batch.upsert(SellInLine, conflict=("month",))
@@ -165,8 +167,9 @@ def collections_upsert(*, records: list[dict], allowed_paths: list[str] | None) 
     keys: dict[int, set] = {}
     for index, row in batch.pending():
         current = stored.get(row["external_code"])
-        day = row.get("date", current and current["date"])
-        keys[index] = {(month_of(day), row.get("dealer", current and current["dealer_id"]))}
+        before: dict = current or {}
+        day = row["date"] if "date" in row else before["date"]
+        keys[index] = {(month_of(day), row.get("dealer", before.get("dealer_id")))}
         if current is not None:
             keys[index].add((month_of(current["date"]), current["dealer_id"]))
     batch.upsert(Collection)

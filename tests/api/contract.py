@@ -9,11 +9,14 @@ a token's territories (the test tokens see 广东 only; 湖南 / 长沙 is outsi
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from dealers.models import Dealer
 from keyaccounts.models import KeyAccount
 from markets.models import MarketSurvey
+from sales.models import Product
 
 MEASURES = {
     "annual_turnover": "1200000.00",
@@ -38,6 +41,7 @@ class Resource:
     bulk: str | None = None
     deletable: bool = False
     key_field: str = "external_code"
+    territorial: bool = True  # False for company-wide master data (products)
     extra: dict = field(default_factory=dict)
 
     def url(self, key: str) -> str:
@@ -123,6 +127,28 @@ BODIES = {
         "planned_dealer_count": 2,
     },
     "key-account-assessments": lambda key, inside: dict(MEASURES),
+    "products": lambda key, inside: {
+        "name": f"生抽{key}",
+        "category": "酱油",
+        "pack_size": "500ml×12",
+        "list_price": "120.00",
+        "unit_margin": "30.00",
+        "standard_factor": "1.0000",
+    },
+    "sell-in-lines": lambda key, inside: {
+        "dealer": "HOME" if inside else "AWAY",
+        "product": "SKU-1",
+        "date": "2026-01-15",
+        "quantity": "10.00",
+        "value": "1200.00",
+        "lot_codes": ["L260101"],
+    },
+    "collections": lambda key, inside: {
+        "dealer": "HOME" if inside else "AWAY",
+        "amount": "5000.00",
+        "date": "2026-01-20",
+        "reference": "BANK-1",
+    },
 }
 
 
@@ -200,6 +226,36 @@ RESOURCES = {
             kept=("inventory_days", 12),
             changed="dso_days",
         ),
+        Resource(
+            name="products",
+            path="products/{key}",
+            keys=["SKU-A", "SKU-B", "SKU-C", "SKU-D"],
+            outside_key="SKU-X",
+            kept=("pack_size", "500ml×12"),
+            changed="name",
+            bulk="products/bulk",
+            territorial=False,
+        ),
+        Resource(
+            name="sell-in-lines",
+            path="sell-in-lines/{key}",
+            keys=["L-1", "L-2", "L-3", "L-4"],
+            outside_key="L-X",
+            kept=("lot_codes", ["L260101"]),
+            changed="quantity",
+            bulk="sell-in-lines/bulk",
+            deletable=True,
+        ),
+        Resource(
+            name="collections",
+            path="collections/{key}",
+            keys=["P-1", "P-2", "P-3", "P-4"],
+            outside_key="P-X",
+            kept=("reference", "BANK-1"),
+            changed="amount",
+            bulk="collections/bulk",
+            deletable=True,
+        ),
     ]
 }
 
@@ -213,10 +269,29 @@ def prepare(resource: Resource, world) -> None:
         KeyAccount.objects.get_or_create(
             external_code="AWAY", defaults={"name": "外地连锁", "territory": world.changsha}
         )
+    if resource.name in ("sell-in-lines", "collections"):
+        for code, market in (("HOME", world.shenzhen_market), ("AWAY", world.changsha_market)):
+            Dealer.objects.get_or_create(
+                external_code=code,
+                defaults={"name": code, "market": market, "since": datetime.date(2025, 1, 1)},
+            )
+        Product.objects.get_or_create(
+            external_code="SKU-1",
+            defaults={
+                "name": "生抽",
+                "category": "酱油",
+                "list_price": 120,
+                "unit_margin": 30,
+                "standard_factor": 1,
+                "margin_class": "thin",
+            },
+        )
 
 
 def changed_values(resource: Resource, count: int) -> list:
     """``count`` distinct values for the changed field."""
     if resource.changed in ("name",):
         return [f"改名{i}" for i in range(count)]
+    if resource.changed in ("quantity", "amount"):  # decimals read back as strings
+        return [f"{3 + i}.00" for i in range(count)]
     return list(range(3, 3 + count))
