@@ -61,7 +61,8 @@ def sell_in_by(
     user's scope: ``region`` (provinces; no parent), ``market`` (parent: a territory
     code, e.g. a region), ``dealer`` (parent: a market's territory code) or ``product``
     (parent: a dealer code). A whole year when ``month`` is None. A parent outside the
-    user's scope gives no rows. Two or three queries, whatever the size of the data."""
+    user's scope gives no rows. At most four queries (scope,
+    sell-in, collections, names), whatever the size of the data."""
     first, last = _period(year, month)
     sell_in = SellInMonthly.objects.for_user(user).filter(month__gte=first, month__lte=last)
     collected = CollectionMonthly.objects.for_user(user).filter(month__gte=first, month__lte=last)

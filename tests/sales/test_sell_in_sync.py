@@ -97,7 +97,7 @@ def test_a_territory_token_cannot_push_lines_for_a_dealer_outside_it(erp, home, 
 
     results = response.json()["results"]
     assert [r["status"] for r in results] == ["created", "error"]
-    assert results[1]["errors"] == {"dealer": ["No dealer has the code AWAY."]}
+    assert set(results[1]["errors"]) == {"dealer"}
     assert list(SellInLine.objects.values_list("external_code", flat=True)) == ["L-IN"]
 
 
