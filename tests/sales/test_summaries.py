@@ -108,3 +108,13 @@ def test_sell_in_by_drills_down_within_the_users_scope(
     assert selectors.sell_in_by(user=manager, level="region", year=2025) == []
     outside = selectors.sell_in_by(user=rep_outside, level="region", year=2026)
     assert [(r.key, r.value) for r in outside] == [("430000", Decimal(500))]
+
+
+def test_demo_sells_only_in_developed_markets(world, home, away):
+    from sales import demo
+    from sales.models import SellInLine
+
+    demo.seed(password="x")
+
+    assert set(SellInLine.objects.values_list("dealer__external_code", flat=True)) == {"HOME"}
+    assert SellInMonthly.objects.values("month").distinct().count() == 18
