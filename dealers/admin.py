@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealerhub.core.admin import ScopedModelAdmin
 
-from . import scoring
+from . import rules, scoring, selectors
 from .choices import TemplateStatus
 from .models import (
     Candidate,
@@ -16,6 +16,7 @@ from .models import (
     Dealer,
     Evaluation,
     ObjectionAnswer,
+    PipelineSettings,
     RecomputeJob,
     ScorecardTemplate,
     SubItem,
@@ -90,8 +91,21 @@ class EvaluationAdmin(ScopedModelAdmin):
     list_select_related = ["candidate", "template"]
 
 
+class ContractAdminForm(forms.ModelForm):
+    """The admin saves contracts outside the service: it checks rule 4 the same way."""
+
+    def clean(self):
+        cleaned = super().clean()
+        texts = {name: cleaned.get(name) or "" for name in Contract.TEXT_FIELDS}
+        found = rules.contract_exclusivity(texts, selectors.exclusivity_words())
+        for name, words in found.items():
+            self.add_error(name, rules.exclusivity_message(words))
+        return cleaned
+
+
 @admin.register(Contract)
 class ContractAdmin(ScopedModelAdmin):
+    form = ContractAdminForm
     list_display = ["candidate", "term_start", "term_end", "payment_terms"]
     raw_id_fields = ["candidate"]
     filter_horizontal = ["territories"]
@@ -102,6 +116,11 @@ class DealerAdmin(ScopedModelAdmin):
     list_display = ["name", "external_code", "market", "active", "since"]
     list_filter = ["active"]
     raw_id_fields = ["candidate", "market", "overlap_confirmed_by"]
+
+
+@admin.register(PipelineSettings)
+class PipelineSettingsAdmin(admin.ModelAdmin):
+    list_display = ["survey_min_completeness", "qualified_within_days", "updated_at"]
 
 
 @admin.register(ObjectionAnswer)

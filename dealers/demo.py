@@ -301,7 +301,8 @@ def seed(*, password: str) -> str:
                     "price_floor": Decimal("38.00"),
                     "annual_target": Decimal(3000000),
                     "first_order": Decimal(150000),
-                    "note": "首批现款进货；按区域、渠道划分，不含独家条款",
+                    # Rule 4 matches words, not meaning: even "no 独家 clause" is refused.
+                    "note": "首批现款进货；按区域、渠道划分",
                 },
             )
         if candidate.stage != stage or not candidate.stage_changes.exists():

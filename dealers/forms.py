@@ -5,7 +5,7 @@ from markets.choices import Channel
 from markets.models import Market, Territory
 
 from .choices import RedFlag, RejectionReason, Stage
-from .models import Candidate, Contract, ObjectionAnswer
+from .models import Candidate, Contract, ObjectionAnswer, PipelineSettings
 
 PROFILE_FIELDS = [
     "name",
@@ -91,6 +91,9 @@ class MoveForm(forms.Form):
         label=_("Rejection reason"), choices=[("", "—"), *RejectionReason.choices], required=False
     )
     override = forms.BooleanField(label=_("Override the rules (reason required)"), required=False)
+    confirm_overlap = forms.BooleanField(
+        label=_("I confirm the territory and channel overlap (rule 5)"), required=False
+    )
 
 
 class ContractForm(forms.ModelForm):
@@ -114,11 +117,13 @@ class ContractForm(forms.ModelForm):
             "price_floor",
             "annual_target",
             "first_order",
+            "terms",
             "note",
         ]
         widgets = {
             "term_start": forms.DateInput(attrs={"type": "date"}),
             "term_end": forms.DateInput(attrs={"type": "date"}),
+            "terms": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -130,9 +135,10 @@ class ContractForm(forms.ModelForm):
             .order_by("path")
             .values("pk")[:500]
         ).order_by("path")
-        self.fields["note"].help_text = _(
-            "Never promise exclusivity in writing (不得书面承诺独家代理)."
-        )
+        for name in Contract.TEXT_FIELDS:
+            self.fields[name].help_text = _(
+                "Never promise exclusivity in writing (不得书面承诺独家代理)."
+            )
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.updated_at
             self.initial["channels"] = self.instance.channels
@@ -159,6 +165,31 @@ class ObjectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.updated_at
+
+
+class PipelineSettingsForm(forms.ModelForm):
+    """HQ's settings of the pipeline rules; the wordings one per line."""
+
+    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    exclusivity_words = forms.CharField(
+        label=_("Exclusivity wordings (one per line, case-insensitive)"),
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text=_("A contract text containing any of these cannot be saved (rule 4)."),
+    )
+
+    class Meta:
+        model = PipelineSettings
+        fields = ["survey_min_completeness", "qualified_within_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["exclusivity_words"] = "\n".join(self.instance.exclusivity_words)
+            if self.instance.updated_at:
+                self.initial["version"] = self.instance.updated_at
+
+    def clean_exclusivity_words(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["exclusivity_words"].splitlines()]
 
 
 RED_FLAG_CHOICES = RedFlag.choices

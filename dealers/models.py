@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dealerhub.core.audit import tracked
 from dealerhub.core.models import ClaimedJob, ProgressJob, TimeStampedModel
 
+from . import rules
 from .choices import (
     DealerType,
     Decision,
@@ -326,6 +327,8 @@ class StageChange(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     overridden_rules = models.JSONField(_("rules overridden"), default=list, blank=True)
+    # Signed over a territory/channel overlap a manager confirmed (rule 5).
+    overlap_confirmed = models.BooleanField(_("overlap confirmed"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     objects = StageChangeQuerySet.as_manager()
@@ -528,7 +531,11 @@ class Contract(TimeStampedModel):
     price_floor = models.DecimalField(_("price floor (¥/unit)"), null=True, blank=True, **MONEY)
     annual_target = models.DecimalField(_("annual target (¥)"), null=True, blank=True, **MONEY)
     first_order = models.DecimalField(_("first order (¥)"), null=True, blank=True, **MONEY)
+    terms = models.TextField(_("other terms"), blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    # Every free text of a contract, checked for exclusivity wordings on each save (rule 4).
+    TEXT_FIELDS = ("terms", "note")
 
     objects = ContractQuerySet.as_manager()
 
@@ -592,6 +599,50 @@ class Dealer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _default_exclusivity_words() -> list[str]:
+    return list(rules.DEFAULT_EXCLUSIVITY_WORDS)
+
+
+@tracked()
+class PipelineSettings(models.Model):
+    """The pipeline rules' global settings (one row; HQ edits it): survey threshold,
+    qualification window and the exclusivity wordings."""
+
+    SINGLETON_ID = 1
+
+    survey_min_completeness = models.PositiveSmallIntegerField(
+        _("market survey completeness needed past screening (%)"),
+        default=rules.DEFAULT_SURVEY_MIN_COMPLETENESS,
+        validators=[MaxValueValidator(100)],
+    )
+    qualified_within_days = models.PositiveSmallIntegerField(
+        _("qualified candidates evaluated within (days)"),
+        default=rules.DEFAULT_QUALIFIED_WITHIN_DAYS,
+        validators=[MinValueValidator(1)],
+    )
+    exclusivity_words = models.JSONField(
+        _("exclusivity wordings"), default=_default_exclusivity_words
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pipeline settings")
+        verbose_name_plural = _("pipeline settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="pipeline_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(survey_min_completeness__lte=100),
+                name="pipeline_settings_survey_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualified_within_days__gte=1), name="pipeline_settings_days_ge1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
 
 
 @tracked()

@@ -9,8 +9,20 @@ def can_manage_candidates(user) -> bool:
 
 
 def can_override(user) -> bool:
-    """Override a pipeline rule with a recorded reason: HQ and regional managers."""
+    """Override pipeline rules 1–3 and 5 with a written reason kept in history: HQ admins
+    only (20-dealers.md). Rule 4 (no written exclusivity) nobody overrides."""
+    return is_hq(user)
+
+
+def can_confirm_overlap(user) -> bool:
+    """Confirm a territory/channel overlap when signing (rule 5): HQ and regional managers."""
     return manages(user)
+
+
+def can_edit_pipeline_settings(user) -> bool:
+    """The pipeline rules' settings (survey threshold, window, exclusivity wordings) are
+    global: HQ only."""
+    return is_hq(user)
 
 
 def is_rep(user) -> bool:

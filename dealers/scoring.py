@@ -413,12 +413,3 @@ def overlapping_pairs(
             if channel == new_channel and paths_overlap(path, new_path):
                 found.append((dealer, path, new_path, channel))
     return found
-
-
-EXCLUSIVITY_WORDS = ("独家", "exclusiv", "唯一代理", "独占")
-
-
-def claims_exclusivity(text: str) -> bool:
-    """A contract note that promises exclusivity in writing (forbidden by the method)."""
-    lowered = (text or "").lower()
-    return any(word in lowered for word in EXCLUSIVITY_WORDS)

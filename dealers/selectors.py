@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from markets import selectors as market_selectors
+from markets.choices import Channel
 from markets.models import Market
 
-from . import scoring
-from .choices import BOARD_STAGES, Decision, Stage, TemplateStatus
+from . import rules, scoring
+from .choices import ALLOWED_MOVES, BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
     Candidate,
@@ -22,6 +26,7 @@ from .models import (
     Dealer,
     Evaluation,
     ObjectionAnswer,
+    PipelineSettings,
     RecomputeJob,
     ScorecardTemplate,
     SubItem,
@@ -155,15 +160,6 @@ def score_result(evaluation: Evaluation) -> scoring.Result:
     )
 
 
-def evaluated_count(market_id: int) -> int:
-    """Candidates of a market with a submitted evaluation (rule 3)."""
-    return (
-        Candidate.objects.filter(market_id=market_id, evaluations__submitted=True)
-        .distinct()
-        .count()
-    )
-
-
 @dataclass(frozen=True)
 class ComparisonRow:
     candidate: Candidate
@@ -227,18 +223,22 @@ def stage_counts(*, user) -> dict[str, int]:
     )
 
 
-def active_dealer_pairs(*, exclude_candidate_id: int | None = None):
-    """(dealer, territory path, channel) of every active dealer's contract."""
+def active_dealer_pairs() -> list[tuple[Dealer, str, str]]:
+    """(dealer, territory path, channel) of every active dealer (rule 5).
+
+    A dealer signed here has its contract's territories and channels. A dealer synced from
+    the ERP without a contract here has no known assignment: it counts as serving its whole
+    market in every channel, so a new dealer there is shown to the manager to confirm."""
     dealers = (
         Dealer.objects.active()
-        .exclude(candidate_id=exclude_candidate_id)
-        .select_related("candidate__contract")
+        .select_related("market__territory", "candidate__contract")
         .prefetch_related("candidate__contract__territories")
     )
-    pairs = []
+    pairs: list[tuple[Dealer, str, str]] = []
     for dealer in dealers:
-        contract = getattr(dealer.candidate, "contract", None)
+        contract = getattr(dealer.candidate, "contract", None) if dealer.candidate else None
         if contract is None:
+            pairs.extend((dealer, dealer.market.territory.path, ch) for ch in Channel.values)
             continue
         for territory in contract.territories.all():
             for channel in contract.channels:
@@ -246,15 +246,21 @@ def active_dealer_pairs(*, exclude_candidate_id: int | None = None):
     return pairs
 
 
-def contract_overlaps(contract) -> list[tuple]:
+def _overlaps(contract: Contract, existing: list[tuple[Dealer, str, str]]) -> list[tuple]:
     new_pairs = [
         (territory.path, channel)
         for territory in contract.territories.all()
         for channel in contract.channels
     ]
     return scoring.overlapping_pairs(
-        new_pairs, active_dealer_pairs(exclude_candidate_id=contract.candidate_id)
+        new_pairs,
+        [row for row in existing if row[0].candidate_id != contract.candidate_id],
     )
+
+
+def contract_overlaps(contract: Contract) -> list[tuple]:
+    """(dealer, its path, the new path, channel) the contract shares with active dealers."""
+    return _overlaps(contract, active_dealer_pairs())
 
 
 def sheet_fingerprint(candidate: Candidate, language: str) -> str:
@@ -319,30 +325,97 @@ def market_customers(*, user, market: Market) -> list[Candidate]:
     return rows
 
 
-def move_facts(candidate: Candidate, to_stage: str) -> MoveFacts:
-    """What the pipeline rules (``rules.move_violations``) need to judge a move."""
-    market = candidate.market
-    facts = MoveFacts(
-        market_has_survey=market_selectors.market_has_survey(market=market),
-        latest_decision=None,
-        evaluated_candidates=0,
+def pipeline_settings() -> PipelineSettings:
+    """The pipeline rules' settings; the spec's defaults until HQ saves them."""
+    return PipelineSettings.objects.filter(pk=PipelineSettings.SINGLETON_ID).first() or (
+        PipelineSettings(pk=PipelineSettings.SINGLETON_ID)
     )
-    if to_stage == Stage.SELECTED:
-        latest = latest_evaluation(candidate)
-        facts = replace(
-            facts,
-            latest_decision=latest.decision if latest else None,
-            evaluated_candidates=evaluated_count(market.pk),
+
+
+def exclusivity_words() -> tuple[str, ...]:
+    return tuple(pipeline_settings().exclusivity_words)
+
+
+def latest_decisions(candidate_ids: Iterable[int]) -> dict[int, str]:
+    """The decision of each candidate's latest submitted scorecard (none: absent)."""
+    return dict(
+        Evaluation.objects.filter(candidate_id__in=list(candidate_ids), submitted=True)
+        .order_by("candidate_id", "-created_at", "-id")
+        .distinct("candidate_id")
+        .values_list("candidate_id", "decision")
+    )
+
+
+def qualified_counts(market_ids: Iterable[int], *, within_days: int) -> dict[int, int]:
+    """Per market, the candidates whose latest submitted scorecard is qualified (strongly
+    recommended, recommended, conditional) and was made within the last days (rule 3)."""
+    latest = Evaluation.objects.filter(candidate=OuterRef("pk"), submitted=True).order_by(
+        "-created_at", "-id"
+    )
+    since = timezone.now() - datetime.timedelta(days=within_days)
+    return dict(
+        Candidate.objects.filter(market_id__in=list(market_ids))
+        .annotate(
+            last_decision=Subquery(latest.values("decision")[:1]),
+            last_evaluated=Subquery(latest.values("created_at")[:1]),
         )
-    if to_stage == Stage.SIGNED:
-        contract = Contract.objects.filter(candidate=candidate).first()
-        if contract is not None:
-            facts = replace(
-                facts,
-                has_contract=True,
-                contract_note=contract.note,
-                overlapping_dealers=tuple(
-                    sorted({str(dealer) for dealer, *_rest in contract_overlaps(contract)})
-                ),
+        .filter(last_decision__in=scoring.SELECTABLE_DECISIONS, last_evaluated__gte=since)
+        .values_list("market_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def move_facts_for(candidates: Iterable[Candidate]) -> dict[int, MoveFacts]:
+    """What the pipeline rules (``rules.allowed_moves``) need about each candidate, in a
+    fixed number of queries whatever the number of candidates (board, comparison)."""
+    candidates = list(candidates)
+    if not candidates:
+        return {}
+    settings = pipeline_settings()
+    market_ids = {candidate.market_id for candidate in candidates}
+    surveys = market_selectors.survey_completeness(market_ids=market_ids)
+    decisions = latest_decisions(candidate.pk for candidate in candidates)
+    qualified = qualified_counts(market_ids, within_days=settings.qualified_within_days)
+    # Only a negotiating candidate can be signed: only its contract matters (rules 4, 5).
+    signing = [c.pk for c in candidates if Stage.SIGNED in ALLOWED_MOVES[Stage(c.stage)]]
+    contracts = {
+        contract.candidate_id: contract
+        for contract in Contract.objects.filter(candidate_id__in=signing).prefetch_related(
+            "territories"
+        )
+    }
+    existing = active_dealer_pairs() if contracts else []
+    words = tuple(settings.exclusivity_words)
+    facts = {}
+    for candidate in candidates:
+        contract = contracts.get(candidate.pk)
+        facts[candidate.pk] = MoveFacts(
+            stage=candidate.stage,
+            survey_completeness=surveys.get(candidate.market_id),
+            survey_min_completeness=settings.survey_min_completeness,
+            latest_decision=decisions.get(candidate.pk),
+            qualified_candidates=qualified.get(candidate.market_id, 0),
+            qualified_within_days=settings.qualified_within_days,
+            has_contract=contract is not None,
+            exclusivity_words=tuple(
+                rules.exclusivity_matches(contract_texts(contract).values(), words)
             )
+            if contract
+            else (),
+            overlapping_dealers=tuple(
+                sorted({str(row[0]) for row in _overlaps(contract, existing)})
+            )
+            if contract
+            else (),
+        )
     return facts
+
+
+def move_facts(candidate: Candidate) -> MoveFacts:
+    """What the pipeline rules need to judge a move of one candidate."""
+    return move_facts_for([candidate])[candidate.pk]
+
+
+def contract_texts(contract: Contract) -> dict[str, str]:
+    return {name: getattr(contract, name) or "" for name in Contract.TEXT_FIELDS}

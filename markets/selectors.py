@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -125,6 +126,17 @@ def required_capacity(*, market: Market) -> RequiredCapacity:
 def market_has_survey(*, market: Market) -> bool:
     """Whether a market survey exists for the market (dealer pipeline rule 1)."""
     return MarketSurvey.objects.filter(market_id=market.pk).exists()
+
+
+def survey_completeness(*, market_ids: Iterable[int]) -> dict[int, int]:
+    """The most complete market survey of each market, in % (markets without one are
+    absent): dealer pipeline rule 1 needs one complete enough."""
+    return dict(
+        MarketSurvey.objects.filter(market_id__in=list(market_ids))
+        .values_list("market_id")
+        .annotate(best=Max("completeness"))
+        .order_by()
+    )
 
 
 # --- Success checklist ------------------------------------------------------------------

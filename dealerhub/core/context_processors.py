@@ -16,6 +16,7 @@ NAV = [
     (_("Import actuals"), "sales:actuals_import", "managers"),
     (_("API docs"), "api-docs", "managers"),
     (_("ERP clients"), "integrations:client_list", "hq"),
+    (_("Scorecard templates"), "dealers:template_list", "hq"),
     (_("Admin"), "admin:index", "staff"),
 ]
 

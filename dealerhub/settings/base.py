@@ -280,6 +280,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set several fields use (a stage change's from/to, a move's target).
+    "ENUM_NAME_OVERRIDES": {"PipelineStageEnum": "dealers.choices.Stage"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealerhub.core.api.schema.add_error_responses",

@@ -7,9 +7,10 @@ from dealerhub.core.api.serializers import (
     ModelSerializer,
     PositiveIntegerField,
 )
+from markets.choices import Channel
 
-from ..choices import DealerType, Decision, RedFlag, Source, Stage
-from ..models import Candidate, Dealer, Evaluation
+from ..choices import DealerType, Decision, PaymentTerms, RedFlag, RejectionReason, Source, Stage
+from ..models import Candidate, Contract, Dealer, Evaluation, StageChange
 
 PUBLIC_FIELDS = [
     "external_code",
@@ -194,6 +195,97 @@ class SheetStatusSerializer(serializers.Serializer):
 
 class StageSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
+
+
+class StageMoveSerializer(serializers.Serializer):
+    """Body of POST /api/v1/dealer-candidates/{external_code}/stage."""
+
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    override = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("HQ admins only: override rules 1–3 and 5 with a written reason."),
+    )
+    confirm_overlap = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Managers: confirm a territory and channel overlap when signing (rule 5)."),
+    )
+    rejection_reason = serializers.ChoiceField(
+        choices=RejectionReason.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class StageChangeSerializer(ModelSerializer):
+    class Meta:
+        model = StageChange
+        fields = [
+            "from_stage",
+            "to_stage",
+            "reason",
+            "overridden_rules",
+            "overlap_confirmed",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ContractSerializer(ModelSerializer):
+    """The contract of a candidate; territories as administrative codes."""
+
+    territories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "territories",
+            "channels",
+            "term_start",
+            "term_end",
+            "payment_terms",
+            "credit_limit",
+            "price_floor",
+            "annual_target",
+            "first_order",
+            "terms",
+            "note",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ContractWriteSerializer(serializers.Serializer):
+    """Body of PUT /api/v1/dealer-candidates/{external_code}/contract. Every text is checked
+    for exclusivity wordings on every save (rule 4): a match is a 400 naming them."""
+
+    territories = serializers.ListField(
+        child=serializers.RegexField(r"^[0-9]{1,12}$"),
+        allow_empty=False,
+        help_text=_("Administrative codes of the territories the dealer serves."),
+    )
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices), allow_empty=False
+    )
+    term_start = serializers.DateField()
+    term_end = serializers.DateField()
+    payment_terms = serializers.ChoiceField(
+        choices=PaymentTerms.choices, required=False, default=PaymentTerms.PREPAYMENT
+    )
+    credit_limit = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, default=0
+    )
+    price_floor = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    annual_target = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    first_order = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    terms = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- Dealers (ERP master data) ------------------------------------------------------------

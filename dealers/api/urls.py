@@ -34,6 +34,16 @@ urlpatterns = [
         name="dealer-candidate-evaluations",
     ),
     re_path(
+        rf"^dealer-candidates/{CODE}/stage$",
+        CandidateViewSet.as_view({"post": "stage"}),
+        name="dealer-candidate-stage",
+    ),
+    re_path(
+        rf"^dealer-candidates/{CODE}/contract$",
+        CandidateViewSet.as_view({"get": "contract", "put": "contract"}),
+        name="dealer-candidate-contract",
+    ),
+    re_path(
         rf"^dealer-candidates/{CODE}/evaluations/latest$",
         CandidateViewSet.as_view({"get": "latest_evaluation"}),
         name="dealer-candidate-latest-evaluation",

@@ -5,23 +5,29 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
 from dealerhub.core.api.serializers import BulkResultSerializer
 from dealerhub.core.api.sync import SyncViewSet
 from dealerhub.core.scoping import allowed_paths
+from markets.models import Territory
 
 from .. import selectors, services, sheets
 from ..filtersets import CandidateFilterSet
-from ..models import Candidate
+from ..models import Candidate, Contract
 from .serializers import (
     CandidateBulkRecordSerializer,
     CandidateBulkSerializer,
     CandidateSerializer,
     CandidateWriteSerializer,
+    ContractSerializer,
+    ContractWriteSerializer,
     EvaluationResultSerializer,
     EvaluationWriteSerializer,
     SheetStatusSerializer,
+    StageChangeSerializer,
+    StageMoveSerializer,
 )
 
 
@@ -84,6 +90,75 @@ class CandidateViewSet(SyncViewSet):
         )
         return Response(EvaluationResultSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=StageMoveSerializer,
+        responses={200: StageChangeSerializer},
+        summary="Move a candidate through the pipeline under rules 1–5",
+        description=(
+            "A move a rule forbids is a 400 whose `error_codes.to_stage` name the rules "
+            "(`rule_1` … `rule_5`); asking to override (HQ admins only) or to confirm an "
+            "overlap (managers) without the right is a 403 with code `rule_override_forbidden`."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="stage")
+    def stage(self, request, external_code=None):
+        candidate = self.get_object()
+        self.check_writer(request.user)
+        body = StageMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            change = services.candidate_move(
+                candidate_id=candidate.pk, user=request.user, **body.validated_data
+            )
+        except services.RuleRefused as refused:
+            raise _rule_problem(refused) from refused
+        return Response(StageChangeSerializer(change).data)
+
+    @extend_schema(
+        methods=["PUT"],
+        request=ContractWriteSerializer,
+        responses={200: ContractSerializer},
+        summary="Record or edit a candidate's contract",
+        description=(
+            "Every text (terms, note) is checked against the exclusivity wordings on every "
+            "save: a match is a 400 naming the words under the field."
+        ),
+    )
+    @extend_schema(methods=["GET"], responses={200: ContractSerializer}, summary="The contract")
+    @action(detail=True, methods=["get", "put"], url_path="contract")
+    def contract(self, request, external_code=None):
+        candidate = self.get_object()
+        if request.method == "GET":
+            contract = Contract.objects.filter(candidate=candidate).first()
+            if contract is None:
+                raise exceptions.NotFound(_("No contract yet."))
+            return Response(ContractSerializer(contract).data)
+        self.check_writer(request.user)
+        body = ContractWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        codes = values.pop("territories")
+        territories = dict(
+            Territory.objects.for_user(request.user)
+            .filter(code__in=codes, path__startswith=candidate.market.territory.path)
+            .values_list("code", "pk")
+        )
+        unknown = sorted(set(codes) - set(territories))
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    "territories": _("Not territories of this market: %(codes)s.")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
+        contract = services.contract_save(
+            candidate_id=candidate.pk,
+            territory_ids=list(territories.values()),
+            channels=values.pop("channels"),
+            values=values,
+        )
+        return Response(ContractSerializer(contract).data)
+
     @extend_schema(responses={200: EvaluationResultSerializer}, summary="The latest scorecard")
     @action(detail=True, methods=["get"], url_path="evaluations/latest")
     def latest_evaluation(self, request, external_code=None):
@@ -122,6 +197,29 @@ class CandidateViewSet(SyncViewSet):
             status=status.HTTP_202_ACCEPTED,
             headers={"Retry-After": "3"},
         )
+
+
+class RuleOverrideForbidden(exceptions.PermissionDenied):
+    default_code = "rule_override_forbidden"
+
+
+def _rule_problem(refused) -> exceptions.APIException:
+    """A refused move as the API's problem: 403 when the user asked for an override or a
+    confirmation they may not give, else 400; the codes name the rules."""
+    messages = refused.message_dict
+    if refused.forbidden:
+        field, texts = next(iter(messages.items()))
+        return RuleOverrideForbidden(
+            detail={field: texts[0], "rules": [str(rule) for rule in refused.rules_broken]}
+        )
+    return exceptions.ValidationError(
+        {
+            "to_stage": [
+                ErrorDetail(violation.message, code=f"rule_{violation.rule}")
+                for violation in refused.violations
+            ]
+        }
+    )
 
 
 def candidate_or_404(user, external_code: str) -> Candidate:

@@ -9,7 +9,13 @@ from .candidates import (
     objection_update,
 )
 from .evaluations import RatingProblems, check_ratings, evaluation_save
-from .pipeline import candidate_move, contract_save, stage_move_violations
+from .pipeline import (
+    RuleRefused,
+    candidate_move,
+    contract_save,
+    pipeline_settings_save,
+    stage_move_violations,
+)
 from .recompute import (
     RECOMPUTE_PARALLEL,
     queue_sheet_renders,
@@ -20,6 +26,7 @@ from .recompute import (
     template_new_draft,
     template_publish,
 )
+from .templates import template_draft_save, template_drafts, template_settings
 
 __all__ = [
     "candidate_upsert",
@@ -35,9 +42,14 @@ __all__ = [
     "stage_move_violations",
     "candidate_move",
     "contract_save",
+    "pipeline_settings_save",
+    "RuleRefused",
     "RECOMPUTE_PARALLEL",
     "template_publish",
     "template_new_draft",
+    "template_draft_save",
+    "template_drafts",
+    "template_settings",
     "recompute_market",
     "recompute_candidate",
     "recompute_job_run",

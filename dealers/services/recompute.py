@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealerhub.core import jobs
+from dealerhub.core.concurrency import refuse_stale
 from dealerhub.core.jobs import enqueue_on_commit
 from markets.models import Market
 
-from .. import recompute, scoring, selectors
+from .. import recompute, scoring, selectors, template_rules
 from ..choices import (
     JobStatus,
     RecomputeKind,
@@ -29,23 +31,36 @@ from ..models import (
     ScorecardTemplate,
 )
 from ..tasks import render_sheets, run_recompute_job
+from .templates import template_drafts, template_settings
 
 # Connections a recompute job spreads its batches over (about the database's cores).
 RECOMPUTE_PARALLEL = getattr(settings, "DEALERS_RECOMPUTE_PARALLEL", 2)
 
 
 @transaction.atomic
-def template_publish(*, template_id: int) -> RecomputeJob:
+def template_publish(
+    *, template_id: int, expected_updated_at: datetime | None = None
+) -> RecomputeJob:
     """Publish a draft version (weights must sum to 100) and queue re-scoring of every
-    evaluation of the same template."""
+    evaluation of the same template.
+
+    ``expected_updated_at`` is the draft as the publisher previewed it: a draft edited
+    since is refused, so what is published is what the impact preview showed.
+    """
     template = ScorecardTemplate.objects.select_for_update().get(pk=template_id)
     if template.status != TemplateStatus.DRAFT:
         raise ValidationError(_("Only a draft version can be published."))
+    refuse_stale(template.updated_at, expected_updated_at)
     template = selectors.template_with_items(template.pk)
     if scoring.criterion_weights_error([c.weight for c in template.criteria.all()]):
         raise ValidationError(_("Criterion weights must be positive and sum to 100."))
     if any(not c.subitems.all() for c in template.criteria.all()):
         raise ValidationError(_("Every criterion needs at least one sub-item."))
+    errors = template_rules.draft_errors(
+        settings=template_settings(template), criteria=template_drafts(template)
+    )
+    if errors:
+        raise ValidationError([message for messages in errors.values() for message in messages])
     ScorecardTemplate.objects.filter(name=template.name, status=TemplateStatus.PUBLISHED).update(
         status=TemplateStatus.RETIRED, updated_at=timezone.now()
     )
@@ -60,10 +75,22 @@ def template_publish(*, template_id: int) -> RecomputeJob:
 
 @transaction.atomic
 def template_new_draft(*, template_id: int) -> ScorecardTemplate:
-    """Copy a version into a new draft (criteria, sub-items, level texts) for editing."""
+    """Copy a version into a new draft (settings, criteria, sub-items, level texts) for
+    editing; if the template already has a draft, that draft is returned instead."""
     source = selectors.template_with_items(template_id)
-    latest = ScorecardTemplate.objects.filter(name=source.name).latest("version").version
-    draft = ScorecardTemplate.objects.create(name=source.name, version=latest + 1)
+    # Versions are numbered per name: lock them so two clicks cannot both take N + 1.
+    versions = list(
+        ScorecardTemplate.objects.select_for_update().filter(name=source.name).order_by("version")
+    )
+    open_draft = next((v for v in versions if v.status == TemplateStatus.DRAFT), None)
+    if open_draft is not None:
+        return open_draft  # one draft at a time: publishing it must not lose another's edits
+    draft = ScorecardTemplate.objects.create(
+        name=source.name,
+        version=versions[-1].version + 1,
+        notes=source.notes,
+        **{name: getattr(source, name) for name in template_rules.SETTINGS_FIELDS},
+    )
     for criterion in source.criteria.all():
         items = list(criterion.subitems.all())
         criterion.pk = None

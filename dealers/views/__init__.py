@@ -8,7 +8,14 @@ from .candidates import (
     contract_edit,
 )
 from .evaluations import evaluation_form, sheet_download
-from .setup import objection_edit, recompute_jobs, template_copy, template_list, template_publish
+from .setup import objection_edit, pipeline_settings_edit, recompute_jobs
+from .templates import (
+    template_copy,
+    template_detail,
+    template_edit,
+    template_list,
+    template_publish,
+)
 
 __all__ = [
     "CandidateListView",
@@ -21,8 +28,11 @@ __all__ = [
     "evaluation_form",
     "sheet_download",
     "template_list",
+    "template_detail",
+    "template_edit",
     "template_publish",
     "template_copy",
     "recompute_jobs",
     "objection_edit",
+    "pipeline_settings_edit",
 ]

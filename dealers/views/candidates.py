@@ -17,8 +17,8 @@ from dealerhub.core.forms import apply_errors
 from dealerhub.core.views import FilteredListMixin, ScopedQuerysetMixin
 from markets.models import Territory
 
-from .. import policies, scoring, selectors, services
-from ..choices import ALLOWED_MOVES, DEALER_TYPE_GUIDANCE, Stage
+from .. import policies, rules, scoring, selectors, services
+from ..choices import DEALER_TYPE_GUIDANCE, Stage
 from ..filtersets import CandidateFilterSet
 from ..forms import CandidateForm, ContractForm, MoveForm, RoiForm
 from ..models import Candidate, Contract
@@ -55,15 +55,17 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
         candidate = self.object
         user = self.request.user
         evaluation = selectors.latest_evaluation(candidate)
+        options = move_options_for(user, selectors.move_facts(candidate))
         context.update(
             evaluation=evaluation,
             draft=selectors.draft_evaluation(candidate, evaluator=user),
             result=selectors.score_result(evaluation) if evaluation else None,
             guidance=DEALER_TYPE_GUIDANCE.get(evaluation.dealer_type, "") if evaluation else "",
             show_owner=policies.can_manage_candidates(user),
-            moves=[Stage(s) for s in Stage.values if s in ALLOWED_MOVES[Stage(candidate.stage)]],
+            move_options=options,
+            offers_override=any(option.mode == rules.OVERRIDE for option in options),
+            offers_confirm=any(option.mode == rules.CONFIRM for option in options),
             move_form=MoveForm(),
-            can_override=policies.can_override(user),
             stage_changes=candidate.stage_changes.select_related("by")[:30],
             contract=Contract.objects.filter(candidate=candidate)
             .prefetch_related("territories")
@@ -78,6 +80,16 @@ class CandidateDetailView(ScopedQuerysetMixin, DetailView):
         if context["contract"]:
             context["overlaps"] = selectors.contract_overlaps(context["contract"])
         return context
+
+
+def move_options_for(user, facts: rules.MoveFacts) -> list[rules.MoveOption]:
+    """The moves of one candidate as this user may make them (allowed, by override, by
+    confirming an overlap, or disabled with the rules' reasons)."""
+    return rules.move_options(
+        facts,
+        can_override=policies.can_override(user),
+        can_confirm_overlap=policies.can_confirm_overlap(user),
+    )
 
 
 def _history(candidate: Candidate, *, show_owner: bool):
@@ -148,6 +160,7 @@ def candidate_move(request, pk: int):
                 user=request.user,
                 reason=data["reason"],
                 override=data["override"],
+                confirm_overlap=data["confirm_overlap"],
                 rejection_reason=data["rejection_reason"],
             )
         except ValidationError as exc:
@@ -173,10 +186,16 @@ def board(request):
             Territory.objects.for_user(request.user), code=request.GET["region"]
         )
     columns = selectors.board(user=request.user, market=market, region=region)
+    facts = selectors.move_facts_for(
+        candidate for column in columns for candidate in column["candidates"]
+    )
     for column in columns:
         for candidate in column["candidates"]:
-            candidate.moves = [
-                Stage(s) for s in Stage.values if s in ALLOWED_MOVES[Stage(candidate.stage)]
+            # Rejecting needs a reason picked on the candidate's page, not a board button.
+            candidate.move_options = [
+                option
+                for option in move_options_for(request.user, facts[candidate.pk])
+                if option.stage != Stage.REJECTED
             ]
     regions = Territory.objects.for_user(request.user).filter(level="province")
     return render(
@@ -197,6 +216,21 @@ def board(request):
 def compare(request, market_pk: int):
     market = get_object_or_404(selectors.market_choices(user=request.user), pk=market_pk)
     rows = selectors.comparison(user=request.user, market=market)
+    facts = selectors.move_facts_for(row.candidate for row in rows)
+    for row in rows:
+        # The comparison offers the forward move only: choosing one evaluated candidate.
+        row.candidate.select_option = (
+            next(
+                (
+                    option
+                    for option in move_options_for(request.user, facts[row.candidate.pk])
+                    if option.stage == Stage.SELECTED
+                ),
+                None,
+            )
+            if row.candidate.stage == Stage.EVALUATION
+            else None
+        )
     template = selectors.template_with_items(selectors.published_template().pk)
     criteria = list(template.criteria.all())
     chart = {
@@ -224,7 +258,6 @@ def compare(request, market_pk: int):
             "rows": rows,
             "criteria": criteria,
             "chart": chart,
-            "move_form": MoveForm(),
         },
     )
 

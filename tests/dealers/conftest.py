@@ -6,11 +6,14 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
+from accounts.models import Role
 from dealers import scoring
 from dealers.defaults import DEFAULT_CRITERIA
 from dealers.models import ScorecardTemplate
 from markets import selectors as market_selectors
 from markets.selectors import RequiredCapacity
+from tests.factories import UserFactory
+from tests.markets.factories import SurveyFactory
 
 from .factories import CandidateFactory
 
@@ -31,14 +34,28 @@ def default_template(db) -> ScorecardTemplate:
 
 
 @pytest.fixture
-def surveyed(monkeypatch):
-    """Every market has a market survey (pipeline rule 1 satisfied)."""
-    monkeypatch.setattr(market_selectors, "market_has_survey", lambda *, market: True)
+def survey(world):
+    """Give a market a survey of the given completeness (pipeline rule 1)."""
+
+    def make(market=None, completeness=100):
+        owner = UserFactory(role=Role.REP, territories=[world.guangdong, world.changsha])
+        return SurveyFactory(
+            market=market or world.shenzhen_market, rep=owner, completeness=completeness
+        )
+
+    return make
 
 
 @pytest.fixture
-def no_survey(monkeypatch):
-    monkeypatch.setattr(market_selectors, "market_has_survey", lambda *, market: False)
+def surveyed(world, survey):
+    """Both markets of the world have a complete market survey (rule 1 satisfied)."""
+    survey(world.shenzhen_market)
+    survey(world.changsha_market)
+
+
+@pytest.fixture
+def no_survey(world):
+    """No market has a survey (rule 1 broken)."""
 
 
 @pytest.fixture

@@ -418,16 +418,3 @@ def test_overlap_same_channel_in_subtree():
         ],
     )
     assert found == [("d1", "440000/440300/", "440000/440300/440306/", "ka")]
-
-
-@pytest.mark.parametrize(
-    ("note", "claims"),
-    [
-        ("授予独家代理权", True),
-        ("Exclusive distributor", True),
-        ("预付款，首批10万", False),
-        ("", False),
-    ],
-)
-def test_exclusivity_claim(note, claims):
-    assert scoring.claims_exclusivity(note) is claims
