@@ -10,6 +10,7 @@ a token's territories (the test tokens see 广东 only; 湖南 / 长沙 is outsi
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,9 +290,14 @@ def prepare(resource: Resource, world) -> None:
 
 
 def changed_values(resource: Resource, count: int) -> list:
-    """``count`` distinct values for the changed field."""
+    """``count`` distinct values for the changed field, none equal to the value the create
+    body sends: writing the stored value is an ``unchanged`` write, which keeps the ETag
+    (so a racing writer holding that ETag rightly wins too)."""
+    created = str(resource.body(resource.keys[0]).get(resource.changed))
     if resource.changed in ("name",):
-        return [f"改名{i}" for i in range(count)]
-    if resource.changed in ("quantity", "amount"):  # decimals read back as strings
-        return [f"{3 + i}.00" for i in range(count)]
-    return list(range(3, 3 + count))
+        candidates = (f"改名{i}" for i in itertools.count())
+    elif resource.changed in ("quantity", "amount"):  # decimals read back as strings
+        candidates = (f"{i}.00" for i in itertools.count(3))
+    else:
+        candidates = itertools.count(3)
+    return list(itertools.islice((v for v in candidates if str(v) != created), count))

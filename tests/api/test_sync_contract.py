@@ -253,6 +253,25 @@ def test_concurrent_writes_with_one_etag_let_exactly_one_win(resource, erp):
     assert resource.read(erp, key).json()[resource.changed] == winner
 
 
+def test_an_unchanged_write_keeps_the_etag_for_the_next_writer(resource, erp):
+    """Writing the stored value writes nothing, so the ETag stays current: a writer that
+    read the same version still wins after it (why the race above sends changed values)."""
+    key = resource.keys[0]
+    stored = resource.body(key).get(resource.changed)
+    if stored is None:
+        pytest.skip("the create body leaves the changed field out")
+    etag = resource.create(erp, key)["ETag"]
+
+    same = resource.write(erp, key, resource.partial(stored), HTTP_IF_MATCH=etag)
+    assert same.status_code == 200, same.content
+    assert same["ETag"] == etag
+
+    value = changed_values(resource, 1)[0]
+    other = resource.write(erp, key, resource.partial(value), HTTP_IF_MATCH=etag)
+    assert other.status_code == 200, other.content
+    assert other["ETag"] != etag
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_of_one_key_make_one_record(resource, erp):
     key = resource.keys[0]
