@@ -23,6 +23,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the project
 from erp_sync import BATCH, create_token, push, start_server  # noqa: E402
 
 SKUS = ["JY-500", "JY-1900", "JY-LC", "CU-420", "CU-2500", "TW-JJ", "TW-HY"]
@@ -56,12 +57,12 @@ WITH d AS (
 ), g AS (
     SELECT i, (i * i) %% (SELECT count(*) FROM d) AS dn, i %% (SELECT count(*) FROM p) AS pn,
            i %% (SELECT count(*) FROM m) AS mn, (i %% 50 + 1)::numeric AS qty
-    FROM generate_series(1, %(n)s) i
+    FROM generate_series(1::bigint, %(n)s) i
 )
 INSERT INTO sales_sellinline (created_at, updated_at, external_code, month, date, dealer_id,
     product_id, market_id, territory_path, quantity, value, standard_units, lot_codes)
 SELECT clock_timestamp(), clock_timestamp(), %(prefix)s || lpad(g.i::text, 9, '0'), m.month,
-       m.month + (g.i %% 28), d.id, p.id, d.market_id, d.path, g.qty, g.qty * 96,
+       m.month + (g.i %% 28)::int, d.id, p.id, d.market_id, d.path, g.qty, g.qty * 96,
        round(g.qty * p.standard_factor, 4), jsonb_build_array('LOT' || g.i %% 97)
 FROM g JOIN d ON d.n = g.dn JOIN p ON p.n = g.pn JOIN m ON m.n = g.mn
 """
