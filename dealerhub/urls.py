@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("dealers.api.urls")),
     path("", include("keyaccounts.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("sales.api.urls")),
     path("", include("integrations.api.urls")),
     path(
         "schema/",
@@ -42,6 +43,7 @@ urlpatterns = [
     path("dealers/", include("dealers.urls")),
     path("key-accounts/", include("keyaccounts.urls")),
     path("planning/", include("planning.urls")),
+    path("sales/", include("sales.urls")),
     path("integrations/", include("integrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

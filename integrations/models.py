@@ -23,6 +23,9 @@ RESOURCES = [
     ("evaluations", _("Evaluations and scores")),
     ("key-accounts", _("Key accounts")),
     ("targets", _("Targets")),
+    ("products", _("Products")),
+    ("sell-in-lines", _("Sell-in lines")),
+    ("collections", _("Collections")),
     ("changes", _("Changes feed")),
 ]
 RESOURCE_NAMES = [name for name, _label in RESOURCES]

@@ -43,17 +43,20 @@ def bulk_upsert(
     rows: Sequence[dict],
     key: str = "external_code",
     fields: Sequence[str],
+    conflict: Sequence[str] = (),
 ) -> dict[str, str]:
     """Upsert ``rows`` (dicts of ``fields`` plus ``key``) and return {key value: outcome}.
 
     ``fields`` are compared and written; ``created_at``/``updated_at`` are set by SQL
-    when the model has them. Runs in the caller's transaction.
+    when the model has them. ``conflict`` names further columns of the unique key (a
+    partitioned table's keys include its partition key); they are written on insert and
+    never changed. Runs in the caller's transaction.
     """
     if not rows:
         return {}
     try:
         with transaction.atomic():
-            return _upsert(model, rows, key, fields)
+            return _upsert(model, rows, key, fields, conflict)
     except DatabaseError:
         pass
     # Some record broke a constraint: find it without losing the good ones.
@@ -61,16 +64,16 @@ def bulk_upsert(
     for row in rows:
         try:
             with transaction.atomic():
-                outcomes.update(_upsert(model, [row], key, fields))
+                outcomes.update(_upsert(model, [row], key, fields, conflict))
         except DatabaseError:
             outcomes[str(row[key])] = ERROR
     return outcomes
 
 
-def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
+def _upsert(model, rows, key: str, fields: Sequence[str], conflict: Sequence[str] = ()):
     meta = model._meta
     table = connection.ops.quote_name(meta.db_table)
-    columns = [key, *fields]
+    columns = [key, *conflict, *fields]
     model_fields = [meta.get_field(name) for name in columns]
     db_columns = [connection.ops.quote_name(f.column) for f in model_fields]
     field_names = {f.name for f in meta.concrete_fields}
@@ -102,7 +105,9 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
     ]
 
     key_column = db_columns[0]
-    value_columns = db_columns[1:]
+    key_columns = db_columns[: 1 + len(conflict)]
+    value_columns = db_columns[1 + len(conflict) :]
+    join = " AND ".join(f"t.{c} = s.{c}" for c in key_columns)
     insert_columns = ", ".join(db_columns + default_columns + stamps_insert)
     select_columns = ", ".join(
         [f"s.{c}" for c in db_columns]
@@ -116,6 +121,9 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
     changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in value_columns)
     if not value_columns:
         assignments, changed = f"{key_column} = EXCLUDED.{key_column}", "false"
+    # A partitioned table (whose keys carry ``conflict`` columns) has no xmax to return:
+    # there PostgreSQL 18's OLD row tells an insert (no old row) from an update.
+    inserted = f"(old.{key_column} IS NULL)" if conflict else "(xmax = 0)"
     with connection.cursor() as cursor:
         # Same column types as the target, none of its constraints or defaults.
         cursor.execute(
@@ -130,9 +138,9 @@ def _upsert(model, rows, key: str, fields: Sequence[str]) -> dict[str, str]:
         cursor.execute(
             f"INSERT INTO {table} ({insert_columns}) "  # noqa: S608 - identifiers quoted above
             f"SELECT DISTINCT ON (s.{key_column}) {select_columns} FROM _bulk_stage s "
-            f"LEFT JOIN {table} t ON t.{key_column} = s.{key_column} WHERE true "
-            f"ON CONFLICT ({key_column}) DO UPDATE SET {assignments} WHERE {changed} "
-            f"RETURNING {key_column}, (xmax = 0) AS inserted",
+            f"LEFT JOIN {table} t ON {join} WHERE true "
+            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {assignments} WHERE {changed} "
+            f"RETURNING {key_column}, {inserted} AS inserted",
             default_values,
         )
         touched = {
@@ -262,18 +270,35 @@ class Batch:
                 continue
             row[field] = target[0]
 
-    def upsert(self, model: type[models.Model], *, exclude: Sequence[str] = ()) -> dict[str, str]:
-        """Write the pending records; returns {key: outcome} and fills in the results."""
+    def upsert(
+        self,
+        model: type[models.Model],
+        *,
+        exclude: Sequence[str] = (),
+        conflict: Sequence[str] = (),
+    ) -> dict[str, str]:
+        """Write the pending records; returns {key: outcome} and fills in the results.
+        ``conflict``: further unique-key columns every record carries (see bulk_upsert)."""
         for index, row in self.pending():
             if errors := field_errors(model, row):
                 self.fail(index, errors)
         groups: dict[tuple, list[dict]] = {}
         for _index, row in self.pending():
-            shape = tuple(sorted(name for name in row if name != self.key and name not in exclude))
+            shape = tuple(
+                sorted(
+                    name
+                    for name in row
+                    if name != self.key and name not in exclude and name not in conflict
+                )
+            )
             groups.setdefault(shape, []).append(row)
         outcomes: dict[str, str] = {}
         for shape, rows in groups.items():
-            outcomes.update(bulk_upsert(model=model, rows=rows, key=self.key, fields=list(shape)))
+            outcomes.update(
+                bulk_upsert(
+                    model=model, rows=rows, key=self.key, fields=list(shape), conflict=conflict
+                )
+            )
         for index in list(self.rows):
             result = self.results[index]
             result["status"] = outcomes[str(self.rows[index][self.key])]

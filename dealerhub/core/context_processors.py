@@ -13,6 +13,8 @@ NAV = [
     (_("KA matrix"), "keyaccounts:matrix", "managers"),
     (_("Targets"), "planning:index", "all"),
     (_("Territories"), "markets:territory_list", "all"),
+    (_("Products"), "sales:product_list", "all"),
+    (_("Import actuals"), "sales:actuals_import", "managers"),
     (_("API docs"), "api-docs", "managers"),
     (_("ERP clients"), "integrations:client_list", "hq"),
     (_("Scorecard templates"), "dealers:template_list", "hq"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dealers",
     "keyaccounts",
     "promotions",
+    "sales",
     "planning",
     "integrations",
 ]
@@ -232,6 +233,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=17),
     },
+    # Sell-in partitions exist a year ahead; summaries are re-checked against the facts.
+    "sales-partitions-ahead": {
+        "task": "sales.tasks.ensure_partitions",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    "sales-summaries-recheck": {
+        "task": "sales.tasks.recheck_summaries",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    # Folds in what writes left in the backlog if a queued refresh was lost.
+    "sales-summaries-refresh": {
+        "task": "sales.tasks.refresh_summaries",
+        "schedule": 300.0,
+    },
 }
 
 # --- REST framework ---------------------------------------------------------------
@@ -302,5 +317,6 @@ DEMO_SEED_STEPS = [
     "markets.demo.seed_markets",
     "dealers.demo.seed",
     "keyaccounts.demo.seed",
+    "sales.demo.seed",
     "planning.demo.seed",
 ]

@@ -9,11 +9,16 @@ a token's territories (the test tokens see 广东 only; 湖南 / 长沙 is outsi
 
 from __future__ import annotations
 
+import datetime
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from dealers.models import Dealer
 from keyaccounts.models import KeyAccount
 from markets.models import MarketSurvey
+from sales.models import Product
 
 from ..factories import CountyFactory
 
@@ -40,6 +45,7 @@ class Resource:
     bulk: str | None = None
     deletable: bool = False
     key_field: str = "external_code"
+    territorial: bool = True  # False for company-wide master data (products)
     extra: dict = field(default_factory=dict)
 
     def url(self, key: str) -> str:
@@ -129,6 +135,28 @@ BODIES = {
     "markets": lambda key, inside: {"income_level": "中等", "pillar_industries": "电子信息"},
     # A target's key names its market, so a key outside the token's scope is the foreign one.
     "targets": lambda key, inside: {"value": "1000", "note": "年度目标"},
+    "products": lambda key, inside: {
+        "name": f"生抽{key}",
+        "category": "酱油",
+        "pack_size": "500ml×12",
+        "list_price": "120.00",
+        "unit_margin": "30.00",
+        "standard_factor": "1.0000",
+    },
+    "sell-in-lines": lambda key, inside: {
+        "dealer": "HOME" if inside else "AWAY",
+        "product": "SKU-1",
+        "date": "2026-01-15",
+        "quantity": "10.00",
+        "value": "1200.00",
+        "lot_codes": ["L260101"],
+    },
+    "collections": lambda key, inside: {
+        "dealer": "HOME" if inside else "AWAY",
+        "amount": "5000.00",
+        "date": "2026-01-20",
+        "reference": "BANK-1",
+    },
 }
 
 
@@ -229,6 +257,36 @@ RESOURCES = {
             changed="value",
             bulk="targets/bulk",
         ),
+        Resource(
+            name="products",
+            path="products/{key}",
+            keys=["SKU-A", "SKU-B", "SKU-C", "SKU-D"],
+            outside_key="SKU-X",
+            kept=("pack_size", "500ml×12"),
+            changed="name",
+            bulk="products/bulk",
+            territorial=False,
+        ),
+        Resource(
+            name="sell-in-lines",
+            path="sell-in-lines/{key}",
+            keys=["L-1", "L-2", "L-3", "L-4"],
+            outside_key="L-X",
+            kept=("lot_codes", ["L260101"]),
+            changed="quantity",
+            bulk="sell-in-lines/bulk",
+            deletable=True,
+        ),
+        Resource(
+            name="collections",
+            path="collections/{key}",
+            keys=["P-1", "P-2", "P-3", "P-4"],
+            outside_key="P-X",
+            kept=("reference", "BANK-1"),
+            changed="amount",
+            bulk="collections/bulk",
+            deletable=True,
+        ),
     ]
 }
 
@@ -247,12 +305,36 @@ def prepare(resource: Resource, world) -> None:
         KeyAccount.objects.get_or_create(
             external_code="AWAY", defaults={"name": "外地连锁", "territory": world.changsha}
         )
+    if resource.name in ("sell-in-lines", "collections"):
+        for code, market in (("HOME", world.shenzhen_market), ("AWAY", world.changsha_market)):
+            Dealer.objects.get_or_create(
+                external_code=code,
+                defaults={"name": code, "market": market, "since": datetime.date(2025, 1, 1)},
+            )
+        Product.objects.get_or_create(
+            external_code="SKU-1",
+            defaults={
+                "name": "生抽",
+                "category": "酱油",
+                "list_price": 120,
+                "unit_margin": 30,
+                "standard_factor": 1,
+                "margin_class": "thin",
+            },
+        )
 
 
 def changed_values(resource: Resource, count: int) -> list:
-    """``count`` distinct values for the changed field."""
+    """``count`` distinct values for the changed field, none equal to the value the create
+    body sends: writing the stored value is an ``unchanged`` write, which keeps the ETag
+    (so a racing writer holding that ETag rightly wins too)."""
+    created = str(resource.body(resource.keys[0]).get(resource.changed))
     if resource.changed in ("name", "income_level"):
-        return [f"改名{i}" for i in range(count)]
-    if resource.name == "targets":  # whole-yuan decimals, as strings
-        return [str(value) for value in range(3, 3 + count)]
-    return list(range(3, 3 + count))
+        candidates: Iterator[object] = (f"改名{i}" for i in itertools.count())
+    elif resource.changed in ("quantity", "amount"):  # decimals read back as strings
+        candidates = (f"{i}.00" for i in itertools.count(3))
+    elif resource.name == "targets":  # whole-yuan decimals, as strings
+        candidates = (str(i) for i in itertools.count(3))
+    else:
+        candidates = itertools.count(3)
+    return list(itertools.islice((v for v in candidates if str(v) != created), count))

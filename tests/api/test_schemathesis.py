@@ -73,6 +73,9 @@ CROSS_RECORD_RULES = {
     ("POST", "/api/v1/surveys/"): {"market", "external_code"},
     ("GET", "/api/v1/ka-matrix"): {"region"},
     ("GET", "/api/v1/markets/"): {"province", "city"},
+    # A sell-in line's dealer and SKU must exist, and its month must have a partition.
+    ("PUT", "/api/v1/sell-in-lines/{external_code}"): {"dealer", "product", "date"},
+    ("PUT", "/api/v1/collections/{external_code}"): {"dealer"},
 }
 
 
