@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from markets import selectors as market_selectors
@@ -47,6 +47,8 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
             latest_total=Subquery(latest.values("total")[:1]),
             latest_decision=Subquery(latest.values("decision")[:1]),
             latest_type=Subquery(latest.values("dealer_type")[:1]),
+            # The decision's reasons, for the lists' one line (no query per row).
+            latest_reasons=Subquery(latest.values("reasons")[:1], output_field=JSONField()),
             blacklisted=Exists(BlacklistMatch.objects.open().filter(candidate=OuterRef("pk"))),
         )
     )
@@ -287,6 +289,7 @@ def sheet_fingerprint(candidate: Candidate, language: str) -> str:
         "criteria": evaluation.criteria_scores if evaluation else None,
         "decision": evaluation.decision if evaluation else None,
         "type": evaluation.dealer_type if evaluation else None,
+        "reasons": evaluation.reasons if evaluation else None,
         "updated": evaluation.updated_at.isoformat() if evaluation else None,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
