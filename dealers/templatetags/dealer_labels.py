@@ -87,3 +87,9 @@ def reasons_text(reasons, subitem_names=None):
 def first_reason(reasons):
     """The first reason in words: the gate that decided, for a list's one line."""
     return next(iter(reasons_text(reasons[:1] if reasons else ())), "")
+
+
+@register.filter
+def rule_labels(numbers):
+    """Pipeline rule numbers as words ("规则 1、规则 5"), e.g. the rules an override passed."""
+    return "、".join(_("rule %(number)s") % {"number": number} for number in numbers or ())

@@ -192,3 +192,29 @@ def test_pdf_gate_rows_use_the_template_versions_thresholds(vetoed):
     assert "≥ 60" not in html and "≥ 80" not in html
     zh = " ".join(sheet_html(vetoed).split())
     assert "合作意愿 ≥ 55.5" in zh and "按总分：≥ 85 强烈推荐" in zh
+
+
+# --- no raw code elsewhere: history, overridden rules -------------------------------------
+
+
+def test_change_history_shows_stages_and_red_flags_in_words(client, manager, sz_candidate):
+    sz_candidate.stage = "screening"
+    sz_candidate.confirmed_red_flags = ["diversion", "price_dumping"]
+    sz_candidate.save()
+    client.force_login(manager)
+
+    content = page(client, "dealers:candidate_detail", sz_candidate.pk)
+
+    with translation.override("zh-hans"):
+        prospect, screening = (str(dealer_labels.stage_label(s)) for s in ("prospect", "screening"))
+    assert f'<td class="old">{prospect}</td><td class="new">{screening}</td>' in content
+    assert '<td class="new">冲货、砸价</td>' in content
+    assert '<td class="new">screening</td>' not in content
+
+
+def test_overridden_rules_read_as_rules():
+    with translation.override("zh-hans"):
+        assert dealer_labels.rule_labels([1, 5]) == "规则 1、规则 5"
+    with translation.override("en"):
+        assert dealer_labels.rule_labels([3]) == "rule 3"
+    assert dealer_labels.rule_labels([]) == ""
