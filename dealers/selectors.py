@@ -16,7 +16,7 @@ from markets import selectors as market_selectors
 from markets.choices import Channel
 from markets.models import Market
 
-from . import policies, rules, scoring
+from . import explain, policies, rules, scoring
 from .choices import ALLOWED_MOVES, BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
@@ -334,10 +334,13 @@ def market_customers(*, user, market: Market) -> list[Candidate]:
         .exclude(stage__in=[Stage.PROSPECT, Stage.REJECTED])
     )
     rows = sorted(candidates, key=lambda c: (order.get(c.stage, 9), c.name))
-    # latest_decision is candidate_list's annotation and decision_label a display attribute for
-    # the template: neither is a model field the stubs know.
+    # latest_decision/latest_reasons are candidate_list's annotations and decision_label /
+    # decision_reason display attributes for the template (the markets app shows them without
+    # loading dealers' template tags): none is a model field the stubs know.
     for row in rows:
         row.decision_label = Decision(row.latest_decision).label if row.latest_decision else ""  # type: ignore[attr-defined]
+        first = explain.describe(row.latest_reasons[:1]) if row.latest_reasons else []  # type: ignore[attr-defined]
+        row.decision_reason = first[0] if first else ""  # type: ignore[attr-defined]
     return rows
 
 

@@ -140,6 +140,14 @@ def test_list_and_board_show_reasons_without_a_query_per_row(
         assert content.count(PARTNER_VETO_ZH) == 8
 
 
+def test_market_page_shows_the_reason_of_its_candidates(client, manager, world, oversized):
+    oversized.stage = "evaluation"
+    oversized.save()
+    client.force_login(manager)
+    response = client.get(f"/markets/{world.shenzhen_market.pk}/", **ZH)
+    assert OVERSIZED_ZH in response.content.decode()
+
+
 # --- the PDF sheet ------------------------------------------------------------------------
 
 
