@@ -62,7 +62,17 @@ class ScorecardTemplateAdmin(admin.ModelAdmin):
 class SubItemInline(admin.TabularInline):
     model = SubItem
     extra = 0
-    fields = ["position", "code", "name", "name_en", "weight", "level_1", "level_3", "level_5"]
+    fields = [
+        "position",
+        "code",
+        "name",
+        "name_en",
+        "weight",
+        "level_1",
+        "level_3",
+        "level_5",
+        "red_flag_level",
+    ]
 
 
 @admin.register(Criterion)

@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, JSONField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from markets import selectors as market_selectors
 from markets.choices import Channel
 from markets.models import Market
 
-from . import policies, rules, scoring
+from . import explain, policies, rules, scoring
 from .choices import ALLOWED_MOVES, BOARD_STAGES, Decision, Stage, TemplateStatus
 from .defaults import DEFAULT_TEMPLATE_NAME
 from .models import (
@@ -47,6 +47,8 @@ def candidate_list(*, user) -> QuerySet[Candidate]:
             latest_total=Subquery(latest.values("total")[:1]),
             latest_decision=Subquery(latest.values("decision")[:1]),
             latest_type=Subquery(latest.values("dealer_type")[:1]),
+            # The decision's reasons, for the lists' one line (no query per row).
+            latest_reasons=Subquery(latest.values("reasons")[:1], output_field=JSONField()),
             blacklisted=Exists(BlacklistMatch.objects.open().filter(candidate=OuterRef("pk"))),
         )
     )
@@ -287,6 +289,7 @@ def sheet_fingerprint(candidate: Candidate, language: str) -> str:
         "criteria": evaluation.criteria_scores if evaluation else None,
         "decision": evaluation.decision if evaluation else None,
         "type": evaluation.dealer_type if evaluation else None,
+        "reasons": evaluation.reasons if evaluation else None,
         "updated": evaluation.updated_at.isoformat() if evaluation else None,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -331,10 +334,13 @@ def market_customers(*, user, market: Market) -> list[Candidate]:
         .exclude(stage__in=[Stage.PROSPECT, Stage.REJECTED])
     )
     rows = sorted(candidates, key=lambda c: (order.get(c.stage, 9), c.name))
-    # latest_decision is candidate_list's annotation and decision_label a display attribute for
-    # the template: neither is a model field the stubs know.
+    # latest_decision/latest_reasons are candidate_list's annotations and decision_label /
+    # decision_reason display attributes for the template (the markets app shows them without
+    # loading dealers' template tags): none is a model field the stubs know.
     for row in rows:
         row.decision_label = Decision(row.latest_decision).label if row.latest_decision else ""  # type: ignore[attr-defined]
+        first = explain.describe(row.latest_reasons[:1]) if row.latest_reasons else []  # type: ignore[attr-defined]
+        row.decision_reason = first[0] if first else ""  # type: ignore[attr-defined]
     return rows
 
 

@@ -47,6 +47,12 @@ def sheet_context(candidate: Candidate, language: str) -> dict:
         requirement=need,
         key_city=key_city,
     )
+    english = language == "en"
+    subitem_names = {
+        item.code: (item.name_en or item.name) if english else item.name
+        for criterion in template.criteria.all()
+        for item in criterion.subitems.all()
+    }
     criteria = []
     for criterion in template.criteria.all():
         items = []
@@ -71,7 +77,9 @@ def sheet_context(candidate: Candidate, language: str) -> dict:
         template=template,
         result=result,
         criteria=criteria,
-        gates=_gates(result),
+        gates=_gates(result, subitem_names=subitem_names),
+        subitem_names=subitem_names,
+        bands=result.thresholds,
         guidance=DEALER_TYPE_GUIDANCE.get(result.dealer_type, ""),
         others=others,
         key_city=key_city,
@@ -96,15 +104,29 @@ def _others(candidate: Candidate):
     return top + own
 
 
-def _gates(result: scoring.Result) -> list[dict]:
+def _gates(result: scoring.Result, *, subitem_names: dict[str, str] | None = None) -> list[dict]:
+    """The three gates with the template version's thresholds; a failed strength gate says
+    which side of the need it fell on (``failure``: insufficient or oversized)."""
     c = result.criteria
     t = result.thresholds
+    strength_failure = next(
+        (
+            reason["code"]
+            for reason in result.reasons
+            if reason.get("gate") == scoring.GATE_STRENGTH
+        ),
+        None,
+    )
     return [
         {
             "number": 1,
             "code": "reputation",
+            "threshold": t.reputation_veto_below,
             "value": c.get(scoring.REPUTATION),
             "flags": result.red_flags,
+            "rating_flags": [
+                (subitem_names or {}).get(code, code) for code in result.rating_red_flags
+            ],
             "passed": not result.red_flags
             and not result.rating_red_flags
             and not (
@@ -115,6 +137,7 @@ def _gates(result: scoring.Result) -> list[dict]:
         {
             "number": 2,
             "code": "willingness",
+            "threshold": t.willingness_gate_below,
             "value": c.get(scoring.WILLINGNESS),
             "passed": c.get(scoring.WILLINGNESS) is not None
             and c[scoring.WILLINGNESS] >= t.willingness_gate_below,
@@ -122,9 +145,11 @@ def _gates(result: scoring.Result) -> list[dict]:
         {
             "number": 3,
             "code": "strength",
+            "threshold": t.strength_gate_below,
             "value": c.get(scoring.STRENGTH),
             "passed": c.get(scoring.STRENGTH) is not None
             and c[scoring.STRENGTH] >= t.strength_gate_below,
+            "failure": strength_failure,
         },
     ]
 

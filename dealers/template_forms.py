@@ -13,7 +13,17 @@ from .models import Criterion, ScorecardTemplate, SubItem
 from .template_rules import SETTINGS_FIELDS, CriterionDraft, SubItemDraft, TemplateSettings
 
 CRITERION_FIELDS = ["code", "name", "name_en", "weight", "position"]
-SUBITEM_FIELDS = ["code", "name", "name_en", "weight", "position", "level_1", "level_3", "level_5"]
+SUBITEM_FIELDS = [
+    "code",
+    "name",
+    "name_en",
+    "weight",
+    "position",
+    "level_1",
+    "level_3",
+    "level_5",
+    "red_flag_level",
+]
 
 
 class VersionForm(forms.Form):

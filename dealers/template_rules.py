@@ -65,6 +65,7 @@ class SubItemDraft:
     level_1: str = ""
     level_3: str = ""
     level_5: str = ""
+    red_flag_level: int | None = None  # a rating at or below it is a red flag; None = never
     id: int | None = None  # None = a new sub-item
 
 

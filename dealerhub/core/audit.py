@@ -52,12 +52,20 @@ def history_for(obj, *, limit: int = 50) -> list[HistoryEntry]:
     }
     labels = {field.name: str(field.verbose_name) for field in obj._meta.fields}
     labels.update({field.attname: str(field.verbose_name) for field in obj._meta.fields})
+    # A field with choices shows its words (a stage change reads 初步接触 → 筛选, not codes).
+    choices = {field.name: dict(field.flatchoices) for field in obj._meta.fields if field.choices}
+
+    def shown(name: str, value: object) -> object:
+        if name in choices and isinstance(value, str | int) and value in choices[name]:
+            return choices[name][value]
+        return value
+
     entries = []
     for event in events:
         context: dict[str, Any] = event.pgh_context or {}
         diff = event.pgh_diff or {}
         changes = [
-            (labels.get(name, name), values[0], values[1])
+            (labels.get(name, name), shown(name, values[0]), shown(name, values[1]))
             for name, values in sorted(diff.items())
             if name not in HIDDEN_FIELDS
         ]

@@ -17,7 +17,17 @@ from ..models import Criterion, ScorecardTemplate, SubItem
 from ..template_rules import CriterionDraft, SubItemDraft, TemplateSettings
 
 CRITERION_FIELDS = ("code", "name", "name_en", "weight", "position")
-SUBITEM_FIELDS = ("code", "name", "name_en", "weight", "position", "level_1", "level_3", "level_5")
+SUBITEM_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "weight",
+    "position",
+    "level_1",
+    "level_3",
+    "level_5",
+    "red_flag_level",
+)
 
 
 def template_settings(template: ScorecardTemplate) -> TemplateSettings:

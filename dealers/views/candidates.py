@@ -22,6 +22,7 @@ from ..choices import DEALER_TYPE_GUIDANCE, Stage
 from ..filtersets import CandidateFilterSet
 from ..forms import CandidateForm, ContractForm, MoveForm, RoiForm
 from ..models import Candidate, Contract
+from ..templatetags.dealer_labels import red_flag_labels
 from .base import safe_next, scoped_candidate
 
 
@@ -97,13 +98,23 @@ def move_options_for(user, facts: rules.MoveFacts) -> list[rules.MoveOption]:
 
 def _history(candidate: Candidate, *, show_owner: bool):
     """The audit trail; the owner's personal details stay hidden from reps there too."""
-    entries = history_for(candidate)
-    if show_owner:
-        return entries
-    hidden = {str(Candidate._meta.get_field(name).verbose_name) for name in Candidate.OWNER_FIELDS}
+    hidden = (
+        set()
+        if show_owner
+        else {str(Candidate._meta.get_field(name).verbose_name) for name in Candidate.OWNER_FIELDS}
+    )
+    # Red flags are a list of codes (no field choices): shown in words like everywhere else.
+    flags = str(Candidate._meta.get_field("confirmed_red_flags").verbose_name)
+
+    def words(change):
+        label, old, new = change
+        if label != flags:
+            return change
+        return (label, red_flag_labels(old) or None, red_flag_labels(new) or None)
+
     return [
-        replace(entry, changes=[c for c in entry.changes if c[0] not in hidden])
-        for entry in entries
+        replace(entry, changes=[words(c) for c in entry.changes if c[0] not in hidden])
+        for entry in history_for(candidate)
     ]
 
 

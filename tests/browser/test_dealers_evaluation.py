@@ -56,6 +56,54 @@ def test_rep_fills_scorecard_on_phone_and_sees_decision(
     assert autosaves["most_at_once"] == 1
 
 
+@pytest.fixture
+def oversized_candidate(candidate, monkeypatch):
+    """Ten times what the market plan asks of a dealer (warehouse and covered outlets)."""
+    from decimal import Decimal
+
+    from markets import selectors as market_selectors
+    from markets.selectors import RequiredCapacity
+
+    need = RequiredCapacity(
+        working_capital=None,
+        warehouse_m2=Decimal(100),
+        deliverable_outlets_per_week=None,
+        covered_outlets=100,
+        is_key_city=False,
+    )
+    monkeypatch.setattr(market_selectors, "required_capacity", lambda *, market: need)
+    candidate.warehouse_m2 = Decimal(1000)
+    candidate.covered_outlets = 1000
+    candidate.save()
+    return candidate
+
+
+def test_rep_rates_an_oversized_candidate_and_sees_why_on_a_phone(
+    phone, live_server, login, rep, oversized_candidate, screenshot
+):
+    login(phone, rep.username)
+    phone.goto(f"{live_server.url}/dealers/{oversized_candidate.pk}/evaluate/")
+    # The form carries the dealer's capacity: ten times the plan's need.
+    assert float(phone.locator("input[name=warehouse_m2]").input_value()) == 1000
+    for code in ALL_CODES:
+        section = phone.locator(f"fieldset[data-code={code}]").locator("xpath=ancestor::details")
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
+        level = "2" if code == "stores" else "4"
+        phone.click(f"fieldset[data-code={code}] label.rate:has-text('{level}')")
+    phone.click("button[name=submit]")
+    phone.wait_for_selector("[data-decision]")
+
+    assert phone.locator("[data-decision]").get_attribute("data-decision") == "oversized"
+    reasons = phone.locator("#decision [data-reasons]")
+    reasons.scroll_into_view_if_needed()
+    assert reasons.is_visible()
+    assert reasons.inner_text().strip() == "实力不匹配：客大欺厂（实力 48.0，需求倍数 10.0）"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "phone-oversized-reason")
+    assert Evaluation.objects.get().reasons[0]["code"] == "oversized"
+
+
 def test_submitting_waits_for_the_autosave_under_way(
     phone, live_server, login, rep, candidate, monkeypatch
 ):

@@ -387,3 +387,51 @@ def test_publish_is_refused_when_the_draft_changed_after_the_preview(client, hq_
     assert (response["Location"], draft.status) == (url, "draft")
     assert not RecomputeJob.objects.exists()
     assert Evaluation.objects.count() == 0
+
+
+# --- Red-flag levels -------------------------------------------------------------------------
+
+
+def item_prefix(data: dict[str, str], code: str) -> str:
+    """The form prefix ("criteria-1-items-2") of the sub-item with this code."""
+    return next(key[: -len("-code")] for key, value in data.items() if value == code)
+
+
+def red_flag_levels(template) -> dict[str, int]:
+    return dict(
+        SubItem.objects.filter(
+            criterion__template=template, red_flag_level__isnull=False
+        ).values_list("code", "red_flag_level")
+    )
+
+
+def test_editor_shows_the_red_flag_level_with_its_help(client, hq_admin, draft):
+    client.force_login(hq_admin)
+    data = editor_data(client, draft)
+    assert data[f"{item_prefix(data, 'previous_partner')}-red_flag_level"] == "1"
+    page = client.get(edit_url(draft)).content.decode()
+    assert "Red flag at or below level" in page
+    assert "A rating at or below this level is a red flag: the dealer is rejected." in page
+
+
+def test_hq_sets_and_clears_a_red_flag_level(client, hq_admin, draft):
+    client.force_login(hq_admin)
+    data = editor_data(client, draft)
+    data[f"{item_prefix(data, 'people')}-red_flag_level"] = "2"
+    data.pop(f"{item_prefix(data, 'payment_record')}-red_flag_level")
+
+    response = client.post(edit_url(draft), data)
+
+    assert response.status_code == 302
+    assert red_flag_levels(draft) == {"previous_partner": 1, "people": 2}
+
+
+def test_a_red_flag_level_off_the_scale_is_refused_and_nothing_changes(client, hq_admin, draft):
+    client.force_login(hq_admin)
+    data = editor_data(client, draft)
+    data[f"{item_prefix(data, 'people')}-red_flag_level"] = "6"
+
+    response = client.post(edit_url(draft), data)
+
+    assert response.status_code == 200
+    assert red_flag_levels(draft) == {"previous_partner": 1, "payment_record": 1}

@@ -108,3 +108,35 @@ def test_preview_query_count_does_not_grow_with_evaluations(
         result = impact.publish_impact(draft_id=draft.pk)
 
     assert (result.evaluations, result.changed) == (3 * per_market, 3 * per_market)
+
+
+def test_raising_the_strong_band_moves_one_candidate_in_one_market(
+    world, manager, default_template
+):
+    # Given a draft that raises band_strong from 80 to 90, and 80.0 / 100.0 in 深圳,
+    # 100.0 / 60.0 in 长沙
+    draft = services.template_new_draft(template_id=default_template.pk)
+    assert draft.band_strong == 80
+    type(draft).objects.filter(pk=draft.pk).update(band_strong=90)
+    evaluations = [
+        submit(world.shenzhen_market, manager, all_ratings(4)),  # 80.0 → recommended
+        submit(world.shenzhen_market, manager, all_ratings(5)),  # 100.0 stays
+        submit(world.changsha_market, manager, all_ratings(5)),  # 100.0 stays
+        submit(world.changsha_market, manager, all_ratings(3)),  # 60.0 conditional stays
+    ]
+    assert [e.decision for e in evaluations] == [
+        "strongly_recommended",
+        "strongly_recommended",
+        "strongly_recommended",
+        "conditional",
+    ]
+
+    # When the impact is previewed
+    result = impact.publish_impact(draft_id=draft.pk)
+
+    # Then exactly one strongly_recommended turns recommended, in 深圳 only
+    change = Change("strongly_recommended", "recommended", 1)
+    assert (result.evaluations, result.changes, result.changed) == (4, (change,), 1)
+    assert [(m.market, m.evaluations, m.changes) for m in result.markets] == [
+        ("深圳市", 2, (change,))
+    ]
