@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dealerhub.core.audit import tracked
 from dealerhub.core.models import ClaimedJob, ProgressJob, TimeStampedModel
 
-from . import rules
+from . import rules, scoring
 from .choices import (
     BlacklistKind,
     DealerType,
@@ -375,6 +375,10 @@ class Evaluation(TimeStampedModel):
     a few set-based statements; the scores record the template version that produced them
     and every scoring is kept in EvaluationScore.
     """
+
+    # The full scoring of the save that returned this instance (fit table, missing ratings);
+    # not stored: see ``services.evaluation_save``.
+    result: scoring.Result | None = None
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="evaluations")
     template = models.ForeignKey(

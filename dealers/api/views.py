@@ -92,7 +92,7 @@ class CandidateViewSet(SyncViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         # A service's ValidationError becomes a 400 naming the fields (exception handler).
-        evaluation, _result = services.evaluation_save(
+        evaluation = services.evaluation_save(
             candidate_id=candidate.pk,
             user=request.user,
             ratings=data["ratings"],

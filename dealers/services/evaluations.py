@@ -75,8 +75,10 @@ def evaluation_save(
     capacity: dict | None = None,
     submit: bool,
     evaluation_id: int | None = None,
-) -> tuple[Evaluation, scoring.Result]:
-    """Save (and score) a draft evaluation, or submit a complete one.
+) -> Evaluation:
+    """Save (and score) a draft evaluation, or submit a complete one; the evaluation comes
+    back with the full scoring it was given as ``evaluation.result`` (fit table, missing
+    ratings), so the page answering an autosave need not score it again.
 
     The save continues the draft `evaluation_id` names (which must be the user's and
     still open) or, without an id, the user's open draft of the candidate; only when
@@ -178,7 +180,8 @@ def evaluation_save(
             red_flags=result.red_flags,
             reputation_score=result.criteria.get("reputation"),
         )
-    return evaluation, result
+    evaluation.result = result
+    return evaluation
 
 
 def _draft_to_continue(*, candidate: Candidate, user, evaluation_id: int | None):

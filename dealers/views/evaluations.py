@@ -63,7 +63,7 @@ def evaluation_form(request, pk: int):
         submit = "submit" in request.POST
         try:
             ratings, notes, flags, capacity = _parse_evaluation_post(request.POST, spec)
-            evaluation, result = services.evaluation_save(
+            evaluation = services.evaluation_save(
                 candidate_id=candidate.pk,
                 user=request.user,
                 ratings=ratings,
@@ -93,7 +93,7 @@ def evaluation_form(request, pk: int):
                 return render(
                     request,
                     "dealers/partials/_autosave.html",
-                    {"evaluation": evaluation, "result": result},
+                    {"evaluation": evaluation, "result": evaluation.result},
                 )
             if submit:
                 messages.success(request, _("Scorecard submitted."))

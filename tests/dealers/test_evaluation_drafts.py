@@ -22,7 +22,7 @@ from .conftest import all_ratings
 def _autosave(candidate, user, **ratings):
     return services.evaluation_save(
         candidate_id=candidate.pk, user=user, ratings=ratings, submit=False
-    )[0]
+    )
 
 
 def _open_drafts(candidate):
@@ -102,9 +102,9 @@ def test_autosave_racing_the_submission_never_reopens_it(rep, sz_candidate):
         ]
     )
 
-    assert isinstance(outcomes[0], tuple)
+    assert isinstance(outcomes[0], Evaluation)
     # Either the autosave ran first (and the submission then overwrote it) or it was refused.
-    assert isinstance(outcomes[1], tuple | ValidationError)
+    assert isinstance(outcomes[1], Evaluation | ValidationError)
     evaluation = Evaluation.objects.get()
     assert (evaluation.pk, evaluation.submitted, evaluation.ratings) == (
         draft.pk,
@@ -142,7 +142,7 @@ def test_each_evaluator_has_a_draft_of_their_own(rep, manager, sz_candidate):
 def test_submit_without_an_id_submits_the_users_draft(rep, sz_candidate):
     draft = _autosave(sz_candidate, rep, brand_interest=5)
 
-    evaluation, _result = services.evaluation_save(
+    evaluation = services.evaluation_save(
         candidate_id=sz_candidate.pk, user=rep, ratings=all_ratings(4), submit=True
     )
 

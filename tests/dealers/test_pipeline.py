@@ -25,7 +25,7 @@ def at_stage(candidate, stage):
 def evaluate(candidate, user, level=4, **kwargs):
     return services.evaluation_save(
         candidate_id=candidate.pk, user=user, ratings=all_ratings(level), submit=True, **kwargs
-    )[0]
+    )
 
 
 def scored(candidate, decision="recommended", days_ago=0):

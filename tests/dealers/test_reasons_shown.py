@@ -29,7 +29,7 @@ OVERSIZED_EN = (
 def submit(candidate, user, **ratings):
     return services.evaluation_save(
         candidate_id=candidate.pk, user=user, ratings=all_ratings(4, **ratings), submit=True
-    )[0]
+    )
 
 
 @pytest.fixture

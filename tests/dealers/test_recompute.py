@@ -41,7 +41,7 @@ def seed(market, user, count=40, seed_value=7):
                 ratings=ratings,
                 red_flags=flags,
                 submit=True,
-            )[0]
+            )
         )
     return evaluations
 
@@ -178,7 +178,7 @@ def test_publish_recomputes_with_new_version_and_keeps_history(manager, world, d
             4, **{c: 5 for c in ["brand_interest", "commitment", "cost_sharing", "responsiveness"]}
         ),
         submit=True,
-    )[0]
+    )
     assert evaluation.total == Decimal("85.0")
     draft = new_version_with_weights({"willingness": 35, "reputation": 15, "management": 10})
     job = services.template_publish(template_id=draft.pk)
@@ -262,13 +262,13 @@ def test_recompute_after_version_2_rescores_and_keeps_version_1_scores(
         user=manager,
         ratings=all_ratings(4),
         submit=True,
-    )[0]
+    )
     dropped_by_supplier = services.evaluation_save(
         candidate_id=CandidateFactory(market=world.shenzhen_market).pk,
         user=manager,
         ratings=all_ratings(4, previous_partner=1, payment_record=1),
         submit=True,
-    )[0]
+    )
     # warehouse r = 2 under version 1: 100, strength (4·80 + 100) / 5 = 84, total 72 + 8.4
     assert (twice_the_need.total, dropped_by_supplier.decision) == (Decimal("80.4"), "recommended")
     publish_default_version_2(apps)

@@ -44,7 +44,7 @@ def embedded_fonts(data: bytes) -> set[str]:
 def submit(candidate, user, level=4, **kwargs):
     return services.evaluation_save(
         candidate_id=candidate.pk, user=user, ratings=all_ratings(level), submit=True, **kwargs
-    )[0]
+    )
 
 
 def test_sheet_has_chinese_name_decision_and_embedded_cjk_font(manager, sz_candidate):

@@ -358,7 +358,7 @@ def test_publish_from_the_editor_runs_the_recompute(client, hq_admin, manager, w
         user=manager,
         ratings=all_ratings(4, brand_interest=5, commitment=5, cost_sharing=5, responsiveness=5),
         submit=True,
-    )[0]  # 85.0
+    )  # 85.0
     client.force_login(hq_admin)
     data = editor_data(client, draft)
     data.update({"criteria-0-weight": "35", "criteria-1-weight": "10", "preview": "1"})

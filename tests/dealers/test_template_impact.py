@@ -23,7 +23,7 @@ def submit(market, user, ratings):
     candidate = CandidateFactory(market=market)
     return services.evaluation_save(
         candidate_id=candidate.pk, user=user, ratings=ratings, submit=True
-    )[0]
+    )
 
 
 @pytest.fixture
