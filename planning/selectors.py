@@ -124,20 +124,23 @@ class GridRow:
         return [(m, self.values.get(m), self.last_year.get(m)) for m in MONTHS]
 
 
-class _MarketTotals:
-    """Month and year totals over the market rows (dealer rows split a market's figure,
-    so they are not added again)."""
+def market_month_totals(rows: list[GridRow]) -> list[Decimal]:
+    """Month totals over the market rows (dealer rows split a market's figure, so they
+    are not added again)."""
+    markets = [row for row in rows if not row.is_dealer]
+    return [sum((r.values.get(m) or ZERO for r in markets), ZERO) for m in MONTHS]
 
-    def all_rows(self) -> list[GridRow]:
-        raise NotImplementedError
 
-    @property
-    def market_rows(self) -> list[GridRow]:
-        return [row for row in self.all_rows() if not row.is_dealer]
+@dataclass
+class GridGroup:
+    """The markets of one sub-region (片区), or those in none (``name`` empty)."""
+
+    name: str
+    rows: list[GridRow]
 
     @property
     def month_totals(self) -> list[Decimal]:
-        return [sum((r.values.get(m) or ZERO for r in self.market_rows), ZERO) for m in MONTHS]
+        return market_month_totals(self.rows)
 
     @property
     def total(self) -> Decimal:
@@ -145,18 +148,7 @@ class _MarketTotals:
 
 
 @dataclass
-class GridGroup(_MarketTotals):
-    """The markets of one sub-region (片区), or those in none (``name`` empty)."""
-
-    name: str
-    rows: list[GridRow]
-
-    def all_rows(self) -> list[GridRow]:
-        return self.rows
-
-
-@dataclass
-class Grid(_MarketTotals):
+class Grid:
     """A region's year for one measure: rows by sub-region, last year beside, HQ's figure."""
 
     region: Territory
@@ -171,8 +163,17 @@ class Grid(_MarketTotals):
     def rows(self) -> list[GridRow]:
         return [row for group in self.groups for row in group.rows]
 
-    def all_rows(self) -> list[GridRow]:
-        return self.rows
+    @property
+    def market_rows(self) -> list[GridRow]:
+        return [row for row in self.rows if not row.is_dealer]
+
+    @property
+    def month_totals(self) -> list[Decimal]:
+        return market_month_totals(self.rows)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.month_totals, ZERO)
 
     @property
     def hq_value(self) -> Decimal | None:
